@@ -1,0 +1,145 @@
+/*
+ * io.h - everything between the bytes on disk and dc_doc: input discovery,
+ * readers for plain / JSONL files (optionally .gz / .zst), decoding to UTF-8,
+ * and the atomic output writers.
+ *
+ * The pipeline (pipeline.c) only sees this interface.  Input order is fully
+ * deterministic: inputs in argument order, directories walked recursively in
+ * byte-wise sorted order, documents in file order.  That order defines
+ * dc_doc.seq, and output order.
+ */
+#ifndef DC_IO_H
+#define DC_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "meta.h"
+
+/* ---------------- input discovery ---------------- */
+
+typedef enum dc_format { DC_FMT_AUTO = 0, DC_FMT_TEXT, DC_FMT_JSONL } dc_format;
+typedef enum dc_compress { DC_COMP_AUTO = 0, DC_COMP_NONE, DC_COMP_GZIP, DC_COMP_ZSTD } dc_compress;
+
+typedef struct dc_input_file {
+    char *path;      /* path to open ("-" = stdin)                          */
+    char *rel;       /* path relative to the INPUT argument it was found under;
+                        for a file argument: its basename; for stdin: "-"   */
+    uint64_t size;   /* bytes on disk (0 for stdin)                          */
+    int64_t mtime;   /* seconds                                             */
+    dc_format format;     /* resolved (never AUTO)                          */
+    dc_compress compress; /* resolved (never AUTO)                          */
+} dc_input_file;
+
+typedef struct dc_input_opts {
+    dc_format format;     /* AUTO = from extension (.jsonl .ndjson .json → JSONL) */
+    dc_compress compress; /* AUTO = from extension (.gz .zst)                     */
+    const char *text_field; /* JSONL text field, default "text"                    */
+    const char *encoding;   /* forced input encoding, NULL = detect                */
+} dc_input_opts;
+
+typedef struct dc_input_list {
+    dc_input_file *v;
+    size_t n, cap;
+} dc_input_list;
+
+/* A problem with an input path that is not a document: nonexistent path,
+ * unreadable directory.  Collected so the run can report them and exit
+ * with the input-error status. */
+typedef struct dc_input_error {
+    char *path;
+    char *reason;
+} dc_input_error;
+
+typedef struct dc_input_errors {
+    dc_input_error *v;
+    size_t n, cap;
+} dc_input_errors;
+
+/* Expand INPUT arguments into files.  Never fails as a whole: bad paths go
+ * to errs. */
+void dc_inputs_collect(char *const *args, size_t nargs, const dc_input_opts *opts,
+                       dc_input_list *out, dc_input_errors *errs);
+void dc_input_list_free(dc_input_list *l);
+void dc_input_errors_free(dc_input_errors *e);
+
+/* ---------------- reading documents ---------------- */
+
+/* One document as read, before decoding.  For JSONL, `bytes` is the text
+ * field already UTF-8 (JSON is UTF-8), and `meta` holds every other field
+ * in record order.  When `reject_reason` is set the document could not be
+ * read (broken JSON, truncated compressed stream, unreadable file): it goes
+ * straight to rejects with stage "input", and `bytes` holds whatever raw
+ * bytes were available (the broken line) so nothing is lost. */
+typedef struct dc_raw_doc {
+    char *id;           /* plain: rel path; JSONL: "id" field if present, else "rel:LINE" */
+    char *source;       /* input path                                          */
+    uint64_t line;      /* JSONL line (1-based), 0 for plain files             */
+    char *bytes;        /* malloc'd, NUL-terminated after len                  */
+    size_t len;
+    int is_utf8_json;   /* 1: bytes came from JSON, already valid UTF-8        */
+    dc_meta *meta;      /* never NULL                                           */
+    char *reject_reason;/* NULL if the document is fine                         */
+} dc_raw_doc;
+
+typedef struct dc_reader dc_reader;
+
+/* Open a reader.  On failure returns NULL with a message in err; the caller
+ * records it as a rejected document for the whole file. */
+dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, char *err,
+                          size_t errlen);
+/* 1 = a document in *out, 0 = end of input. Never fails otherwise: read
+ * errors come back as a document with reject_reason set (then 0 next). */
+int dc_reader_next(dc_reader *r, dc_raw_doc *out);
+void dc_reader_close(dc_reader *r);
+void dc_raw_doc_free(dc_raw_doc *d);
+
+/* ---------------- decoding ---------------- */
+
+typedef struct dc_decoded {
+    char *text;          /* malloc'd UTF-8, NUL-terminated after len            */
+    size_t len;
+    const char *encoding;/* "utf-8", "utf-8-bom", "gb18030", "big5-hkscs", "utf-16le", ... */
+    uint64_t invalid_bytes; /* bytes replaced by U+FFFD                         */
+    int binary;          /* 1 if this looks like a binary / undecodable file    */
+    const char *binary_reason; /* static text when binary                       */
+} dc_decoded;
+
+/* Decode arbitrary bytes to UTF-8.  `forced` names an encoding to use
+ * (gb2312/gbk/cp936 are treated as GB18030), NULL to detect:
+ *   BOM → strict UTF-8 → best of GB18030 / BIG5-HKSCS by common-Han score.
+ * Never fails; invalid sequences become U+FFFD. Returns 0. */
+int dc_decode(const char *bytes, size_t len, const char *forced, dc_decoded *out);
+
+/* ---------------- writing ---------------- */
+
+typedef enum dc_out_format {
+    DC_OUT_JSONL = 0, /* {"id","text","source",<meta>} per line            */
+    DC_OUT_TEXT,      /* one file, documents separated by a blank line    */
+    DC_OUT_TEXTDIR    /* directory mirroring ids, one .txt per document   */
+} dc_out_format;
+
+typedef struct dc_writer dc_writer;
+
+/* Open `path` ("-" = stdout) for writing under a temporary name in the same
+ * directory; compression from the extension (.gz/.zst).  NULL + err on failure. */
+dc_writer *dc_writer_open(const char *path, dc_out_format fmt, char *err, size_t errlen);
+/* Write a kept document. 0 or -1 (err set on the writer, see dc_writer_error). */
+int dc_writer_put_doc(dc_writer *w, const dc_doc *doc);
+/* Write a rejected document as JSONL: id, source, line, stage, reason,
+ * text (the original input text), meta. */
+int dc_writer_put_reject(dc_writer *w, const dc_doc *doc, const char *stage,
+                         const char *reason, const char *orig, size_t orig_len);
+/* Flush, fsync, rename to the final name, fsync the directory, free. */
+int dc_writer_commit(dc_writer *w, char *err, size_t errlen);
+/* Remove the temporary file, free. */
+void dc_writer_abort(dc_writer *w);
+const char *dc_writer_error(const dc_writer *w);
+/* Bytes written so far (uncompressed). */
+uint64_t dc_writer_bytes(const dc_writer *w);
+
+/* JSON string escaping used by writers and the stats report (appends a
+ * quoted JSON string to b; invalid UTF-8 bytes become U+FFFD). */
+void dc_json_escape(dc_buf *b, const char *s, size_t len);
+
+#endif

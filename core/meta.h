@@ -1,0 +1,48 @@
+/*
+ * meta.h - ordered key/value metadata attached to a document.
+ *
+ * Values keep their JSON type so that a JSONL record's extra fields (numbers,
+ * objects, arrays) survive a round trip untouched: DC_META_JSON holds raw,
+ * already-serialised JSON text.  Order is insertion order, so output records
+ * are byte-stable across runs and thread counts.
+ */
+#ifndef DC_META_H
+#define DC_META_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "docclean/plugin.h"
+
+typedef enum dc_meta_type {
+    DC_META_STR = 0, /* UTF-8 string                         */
+    DC_META_INT,     /* int64 (val holds the decimal text)    */
+    DC_META_DOUBLE,  /* double (val holds %.17g text)          */
+    DC_META_JSON     /* raw JSON value text, written verbatim */
+} dc_meta_type;
+
+typedef struct dc_meta_entry {
+    char *key;
+    dc_meta_type type;
+    char *val; /* NUL-terminated copy */
+    size_t len;
+} dc_meta_entry;
+
+struct dc_meta {
+    dc_meta_entry *v;
+    size_t n, cap;
+};
+
+dc_meta *dc_meta_new(void);
+void dc_meta_free(dc_meta *m);
+/* Set (replace if present, else append) key to a typed value. */
+void dc_meta_put(dc_meta *m, const char *key, dc_meta_type type, const char *val,
+                 size_t len);
+void dc_meta_put_int(dc_meta *m, const char *key, int64_t v);
+void dc_meta_put_double(dc_meta *m, const char *key, double v);
+/* Add delta to an integer value (created as 0 when missing). */
+void dc_meta_add_int(dc_meta *m, const char *key, int64_t delta);
+const dc_meta_entry *dc_meta_find(const dc_meta *m, const char *key);
+void dc_meta_remove(dc_meta *m, const char *key);
+
+#endif
