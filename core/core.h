@@ -105,6 +105,7 @@ typedef struct dc_trace {
     dc_trace_edit *v;
     size_t n, cap;
     int whole_text_replaced; /* set_text/set_text_buf was used */
+    int ncommits;            /* edits_commit calls that changed the text */
     char *whole_rule;
 } dc_trace;
 

@@ -442,6 +442,7 @@ static int host_edits_commit(dc_edits *e, size_t *n_applied)
     }
     dc_buf_append(&out, d->text + pos, d->len - pos);
     if (n_applied) *n_applied = e->n;
+    if (priv(d)->trace) priv(d)->trace->ncommits++;
     size_t len;
     char *t = dc_buf_take(&out, &len);
     doc_swap_text(d, t, len);

@@ -14,6 +14,7 @@ pass=0; fail=0; skip=0
 tests=("$@"); [ ${#tests[@]} -eq 0 ] && tests=("$SRC"/tests/e2e/*.sh)
 for t in "${tests[@]}"; do
   [ -f "$t" ] || continue
+  t=$(cd "$(dirname "$t")" && pwd)/$(basename "$t")
   name=$(basename "$t" .sh)
   T=$(mktemp -d "${TMPDIR:-/tmp}/dc-e2e-$name.XXXXXX"); export T
   out=$(cd "$T" && timeout 1200 bash "$t" 2>&1); rc=$?

@@ -1,0 +1,398 @@
+/*
+ * main.c - the docclean command line: run, explain, check-config, plugins.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "explain.h"
+#include "loader.h"
+#include "run.h"
+#include "testkit.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: docclean run [-c CONF] [-o OUT] [--rejects FILE] [--stats FILE] [-j N] INPUT...\n"
+            "       docclean explain [-c CONF] FILE\n"
+            "       docclean check-config [-c CONF]\n"
+            "       docclean plugins [NAME]\n"
+            "       docclean --version | --help\n"
+            "\n"
+            "run options:\n"
+            "  -c, --config FILE        pipeline config (default: %s/conf/default.ini)\n"
+            "  -o, --output OUT         output file ('-' = stdout, the default); .gz/.zst compress\n"
+            "      --output-format F    jsonl (default) | text | textdir (a directory of .txt)\n"
+            "      --rejects FILE       JSONL of every dropped document with stage and reason\n"
+            "                           (default: OUT.rejects.jsonl when OUT is a file)\n"
+            "      --stats FILE         run report as JSON\n"
+            "  -j, --jobs N             worker threads (default: all cores)\n"
+            "      --format F           input format: auto (by extension) | text | jsonl\n"
+            "      --compression C      input compression: auto | none | gzip | zstd\n"
+            "      --text-field NAME    JSONL text field (default: text)\n"
+            "      --encoding ENC       force the input encoding instead of detecting it\n"
+            "      --progress / --no-progress   progress bar (default: when stderr is a terminal)\n"
+            "  -q, --quiet              no summary on stderr\n"
+            "  -v, --verbose            debug logging\n"
+            "\n"
+            "exit status: 0 ok, 1 runtime error, 2 usage, 3 config error, 4 some inputs unreadable\n",
+            dc_data_dir());
+}
+
+/* Core settings a config may carry, declared like a plugin's options so
+ * they are validated the same way. */
+static const dc_option_decl run_section_opts[] = {
+    {"jobs", DC_OPT_INT, "0", "worker threads (0 = all cores)", NULL},
+    {"output_format", DC_OPT_ENUM, "jsonl", "output format", "jsonl|text|textdir"},
+    {"progress", DC_OPT_ENUM, "auto", "progress bar on stderr", "auto|on|off"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+static const dc_option_decl input_section_opts[] = {
+    {"format", DC_OPT_ENUM, "auto", "input format", "auto|text|jsonl"},
+    {"compression", DC_OPT_ENUM, "auto", "input compression", "auto|none|gzip|zstd"},
+    {"text_field", DC_OPT_STRING, "text", "JSONL field holding the text", NULL},
+    {"encoding", DC_OPT_STRING, NULL, "force an input encoding (default: detect)", NULL},
+    {NULL, 0, NULL, NULL, NULL},
+};
+static const dc_option_decl pipeline_section_opts[] = {
+    {"stages", DC_OPT_LIST, NULL, "stage order", NULL},
+    {"plugin_path", DC_OPT_LIST, NULL, "extra plugin directories", NULL},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+typedef struct cli {
+    const char *config;
+    dc_run_opts run;
+    const char *format, *compression, *out_format, *progress;
+    int jobs;
+    char **inputs;
+    size_t ninputs;
+    dc_options *run_sec, *input_sec;
+} cli;
+
+static dc_options *core_section(dc_config *c, const char *name, const dc_option_decl *d,
+                                char *err, size_t errlen)
+{
+    const dc_section *s = dc_config_section(c, name);
+    return dc_options_build(d, s ? s->kv : NULL, s ? s->n : 0, name, err, errlen);
+}
+
+static int setup_config(cli *a, dc_config **cfg, dc_pipeline **pl)
+{
+    char err[4096];
+    char defpath[PATH_MAX + 32];
+    if (!a->config) {
+        snprintf(defpath, sizeof defpath, "%s/conf/default.ini", dc_data_dir());
+        a->config = defpath;
+    }
+    *cfg = dc_config_load(a->config, err, sizeof err);
+    if (!*cfg) {
+        fprintf(stderr, "docclean: config error: %s\n", err);
+        return DC_EXIT_CONFIG;
+    }
+    dc_options *ps = core_section(*cfg, "pipeline", pipeline_section_opts, err, sizeof err);
+    if (!ps) {
+        fprintf(stderr, "docclean: config error: %s\n", err);
+        return DC_EXIT_CONFIG;
+    }
+    dc_options_free(ps);
+    a->run_sec = core_section(*cfg, "run", run_section_opts, err, sizeof err);
+    if (a->run_sec) a->input_sec = core_section(*cfg, "input", input_section_opts, err, sizeof err);
+    if (!a->run_sec || !a->input_sec) {
+        fprintf(stderr, "docclean: config error: %s\n", err);
+        return DC_EXIT_CONFIG;
+    }
+    *pl = dc_pipeline_build(*cfg, err, sizeof err);
+    if (!*pl) {
+        fprintf(stderr, "docclean: config error: %s\n", err);
+        return DC_EXIT_CONFIG;
+    }
+    return DC_EXIT_OK;
+}
+
+static const char *pick(const char *cli_val, const dc_options *sec, const char *key)
+{
+    return cli_val ? cli_val : dc_host_get()->opt_str(sec, key);
+}
+
+static int resolve_options(cli *a)
+{
+    const dc_host *h = dc_host_get();
+    const char *fmt = pick(a->format, a->input_sec, "format");
+    a->run.in.format = !strcmp(fmt, "text") ? DC_FMT_TEXT : !strcmp(fmt, "jsonl") ? DC_FMT_JSONL
+                       : !strcmp(fmt, "auto") ? DC_FMT_AUTO : (dc_format)-1;
+    const char *comp = pick(a->compression, a->input_sec, "compression");
+    a->run.in.compress = !strcmp(comp, "none") ? DC_COMP_NONE : !strcmp(comp, "gzip") ? DC_COMP_GZIP
+                         : !strcmp(comp, "zstd") ? DC_COMP_ZSTD : !strcmp(comp, "auto") ? DC_COMP_AUTO
+                         : (dc_compress)-1;
+    if (!a->run.in.text_field) a->run.in.text_field = h->opt_str(a->input_sec, "text_field");
+    if (!a->run.in.encoding) a->run.in.encoding = h->opt_str(a->input_sec, "encoding");
+    if ((int)a->run.in.format < 0 || (int)a->run.in.compress < 0) {
+        fprintf(stderr, "docclean: --format takes auto|text|jsonl, --compression auto|none|gzip|zstd\n");
+        return DC_EXIT_USAGE;
+    }
+    const char *of = a->out_format;
+    const char *out = a->run.out_path;
+    size_t ol = out ? strlen(out) : 0;
+    struct stat st;
+    if (!of && out && strcmp(out, "-") != 0) {
+        if ((ol && out[ol - 1] == '/') || (stat(out, &st) == 0 && S_ISDIR(st.st_mode))) of = "textdir";
+        else if (strstr(out, ".txt")) of = "text";
+    }
+    if (!of) of = h->opt_str(a->run_sec, "output_format");
+    a->run.out_format = !strcmp(of, "jsonl") ? DC_OUT_JSONL : !strcmp(of, "text") ? DC_OUT_TEXT
+                        : !strcmp(of, "textdir") ? DC_OUT_TEXTDIR : (dc_out_format)-1;
+    if ((int)a->run.out_format < 0) {
+        fprintf(stderr, "docclean: --output-format takes jsonl|text|textdir\n");
+        return DC_EXIT_USAGE;
+    }
+    int jobs = a->jobs > 0 ? a->jobs : (int)h->opt_int(a->run_sec, "jobs");
+    if (jobs <= 0) jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    a->run.jobs = jobs > 0 ? (jobs > 256 ? 256 : jobs) : 1;
+    const char *pr = a->progress ? a->progress : h->opt_str(a->run_sec, "progress");
+    a->run.progress = !strcmp(pr, "on") || (!strcmp(pr, "auto") && isatty(2) && !a->run.quiet);
+    return DC_EXIT_OK;
+}
+
+enum {
+    OPT_REJECTS = 1000, OPT_STATS, OPT_OUTFMT, OPT_FORMAT, OPT_COMPRESS, OPT_TEXTFIELD,
+    OPT_ENCODING, OPT_PROGRESS, OPT_NOPROGRESS, OPT_COLOUR, OPT_NOCOLOUR
+};
+
+static int parse_cli(cli *a, int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"config", required_argument, 0, 'c'},     {"output", required_argument, 0, 'o'},
+        {"jobs", required_argument, 0, 'j'},       {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},          {"help", no_argument, 0, 'h'},
+        {"rejects", required_argument, 0, OPT_REJECTS},
+        {"stats", required_argument, 0, OPT_STATS},
+        {"output-format", required_argument, 0, OPT_OUTFMT},
+        {"format", required_argument, 0, OPT_FORMAT},
+        {"compression", required_argument, 0, OPT_COMPRESS},
+        {"text-field", required_argument, 0, OPT_TEXTFIELD},
+        {"encoding", required_argument, 0, OPT_ENCODING},
+        {"progress", no_argument, 0, OPT_PROGRESS},
+        {"no-progress", no_argument, 0, OPT_NOPROGRESS},
+        {"color", no_argument, 0, OPT_COLOUR},
+        {"no-color", no_argument, 0, OPT_NOCOLOUR},
+        {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:o:j:qvh", lo, NULL)) != -1) {
+        switch (c) {
+        case 'c': a->config = optarg; break;
+        case 'o': a->run.out_path = optarg; break;
+        case 'j': {
+            char *end;
+            long j = strtol(optarg, &end, 10);
+            if (*end || j < 1) {
+                fprintf(stderr, "docclean: -j takes a positive number, not '%s'\n", optarg);
+                return -1;
+            }
+            a->jobs = (int)j;
+            break;
+        }
+        case 'q': a->run.quiet = 1; break;
+        case 'v': dc_log_verbosity = DC_LOG_DEBUG; break;
+        case 'h': usage(stdout); exit(0);
+        case OPT_REJECTS: a->run.rejects_path = optarg; break;
+        case OPT_STATS: a->run.stats_path = optarg; break;
+        case OPT_OUTFMT: a->out_format = optarg; break;
+        case OPT_FORMAT: a->format = optarg; break;
+        case OPT_COMPRESS: a->compression = optarg; break;
+        case OPT_TEXTFIELD: a->run.in.text_field = optarg; break;
+        case OPT_ENCODING: a->run.in.encoding = optarg; break;
+        case OPT_PROGRESS: a->progress = "on"; break;
+        case OPT_NOPROGRESS: a->progress = "off"; break;
+        case OPT_COLOUR: break; /* read by explain before parsing */
+        case OPT_NOCOLOUR: break;
+        default: return -1;
+        }
+    }
+    a->inputs = argv + optind;
+    a->ninputs = (size_t)(argc - optind);
+    return 0;
+}
+
+static char *default_rejects(const char *out)
+{
+    if (!out || !strcmp(out, "-")) return NULL;
+    size_t n = strlen(out);
+    while (n && out[n - 1] == '/') n--;
+    char *p = malloc(n + 32);
+    snprintf(p, n + 32, "%.*s.rejects.jsonl", (int)n, out);
+    return p;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    cli a;
+    memset(&a, 0, sizeof a);
+    if (parse_cli(&a, argc, argv) != 0) return DC_EXIT_USAGE;
+    if (a.ninputs == 0) {
+        fprintf(stderr, "docclean: run: no INPUT given (use '-' for stdin)\n");
+        usage(stderr);
+        return DC_EXIT_USAGE;
+    }
+    dc_config *cfg = NULL;
+    dc_pipeline *pl = NULL;
+    int rc = setup_config(&a, &cfg, &pl);
+    char *rej = NULL;
+    if (rc == DC_EXIT_OK) rc = resolve_options(&a);
+    if (rc == DC_EXIT_OK) {
+        if (!a.run.rejects_path) a.run.rejects_path = rej = default_rejects(a.run.out_path);
+        rc = dc_run(pl, a.inputs, a.ninputs, &a.run);
+    }
+    free(rej);
+    dc_pipeline_free(pl);
+    dc_options_free(a.run_sec);
+    dc_options_free(a.input_sec);
+    dc_config_free(cfg);
+    return rc;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+    cli a;
+    memset(&a, 0, sizeof a);
+    int colour = isatty(1);
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--color")) colour = 1;
+        if (!strcmp(argv[i], "--no-color")) colour = 0;
+    }
+    if (parse_cli(&a, argc, argv) != 0) return DC_EXIT_USAGE;
+    if (a.ninputs != 1) {
+        fprintf(stderr, "docclean: explain takes exactly one FILE\n");
+        return DC_EXIT_USAGE;
+    }
+    dc_config *cfg = NULL;
+    dc_pipeline *pl = NULL;
+    int rc = setup_config(&a, &cfg, &pl);
+    if (rc == DC_EXIT_OK) rc = resolve_options(&a);
+    if (rc == DC_EXIT_OK) rc = dc_explain(pl, a.inputs[0], &a.run.in, colour);
+    dc_pipeline_free(pl);
+    dc_options_free(a.run_sec);
+    dc_options_free(a.input_sec);
+    dc_config_free(cfg);
+    return rc;
+}
+
+static const char *type_name(dc_opt_type t)
+{
+    static const char *const n[] = {"string", "int", "double", "bool", "enum", "path", "list"};
+    return (unsigned)t < 7 ? n[t] : "?";
+}
+
+static void print_options(const dc_options *o)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        const dc_opt_value *v = &o->v[i];
+        printf("    %-22s = ", v->decl->name);
+        switch (v->decl->type) {
+        case DC_OPT_INT: printf("%lld", (long long)v->i); break;
+        case DC_OPT_DOUBLE: printf("%g", v->d); break;
+        case DC_OPT_BOOL: printf("%s", v->b ? "true" : "false"); break;
+        case DC_OPT_LIST:
+            for (size_t j = 0; j < v->nlist; j++) printf("%s%s", j ? ", " : "", v->list[j]);
+            break;
+        default: printf("%s", v->str ? v->str : ""); break;
+        }
+        printf("    (%s)\n", v->where);
+    }
+}
+
+static int cmd_check_config(int argc, char **argv)
+{
+    cli a;
+    memset(&a, 0, sizeof a);
+    if (parse_cli(&a, argc, argv) != 0) return DC_EXIT_USAGE;
+    dc_config *cfg = NULL;
+    dc_pipeline *pl = NULL;
+    int rc = setup_config(&a, &cfg, &pl);
+    if (rc == DC_EXIT_OK) {
+        printf("config %s: OK, %zu stages\n", a.config, pl->n);
+        for (size_t i = 0; i < pl->n; i++) {
+            dc_stage *s = pl->stages[i];
+            printf("%zu. [%s] plugin %s %s (%s)%s\n", i + 1, s->name, s->plugin_name,
+                   s->desc.version ? s->desc.version : "", s->plugin_file,
+                   s->desc.flags & DC_PLUGIN_CONCURRENT ? "" : " [ordered, single thread]");
+            print_options(s->opts);
+        }
+    }
+    dc_pipeline_free(pl);
+    dc_options_free(a.run_sec);
+    dc_options_free(a.input_sec);
+    dc_config_free(cfg);
+    return rc;
+}
+
+static int cmd_plugins(int argc, char **argv)
+{
+    dc_plugin_dirs dirs;
+    dc_plugin_dirs_init(&dirs, NULL);
+    size_t n;
+    char **names = dc_plugin_list(&dirs, &n);
+    int rc = DC_EXIT_OK, found = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (argc > 1 && strcmp(argv[1], names[i]) != 0) continue;
+        found = 1;
+        dc_stage *s = calloc(1, sizeof *s);
+        dc_stage_init_counters(s);
+        char err[2048];
+        if (dc_plugin_load(s, names[i], &dirs, err, sizeof err) != 0) {
+            fprintf(stderr, "docclean: %s\n", err);
+            rc = DC_EXIT_CONFIG;
+        } else if (argc > 1) {
+            printf("%s %s - %s\n  file: %s\n  concurrent: %s\n  options:\n", s->desc.name,
+                   s->desc.version ? s->desc.version : "", s->desc.description, s->plugin_file,
+                   s->desc.flags & DC_PLUGIN_CONCURRENT ? "yes" : "no (runs in input order)");
+            for (const dc_option_decl *d = s->desc.options; d && d->name; d++) {
+                printf("    %-22s %-7s default: %-12s %s", d->name, type_name(d->type),
+                       d->default_value ? d->default_value : "(unset)", d->help ? d->help : "");
+                if (d->type == DC_OPT_ENUM && d->choices) printf(" [%s]", d->choices);
+                printf("\n");
+            }
+        } else {
+            printf("%-14s %s\n", s->desc.name, s->desc.description ? s->desc.description : "");
+        }
+        dc_stage_unload(s);
+        free(names[i]);
+    }
+    free(names);
+    dc_plugin_dirs_free(&dirs);
+    if (argc > 1 && !found) {
+        fprintf(stderr, "docclean: no plugin named '%s'\n", argv[1]);
+        return DC_EXIT_CONFIG;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return DC_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("docclean %s (plugin ABI %d.%d)\n", DC_VERSION, DC_ABI_MAJOR, DC_ABI_MINOR);
+        return 0;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "explain")) return cmd_explain(argc - 1, argv + 1);
+    if (!strcmp(cmd, "check-config")) return cmd_check_config(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plugins")) return cmd_plugins(argc - 1, argv + 1);
+    fprintf(stderr, "docclean: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return DC_EXIT_USAGE;
+}

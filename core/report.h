@@ -1,0 +1,35 @@
+/*
+ * report.h - the run report: totals, per-stage statistics and plugin
+ * counters, as a short summary on stderr and as JSON (--stats).
+ */
+#ifndef DC_REPORT_H
+#define DC_REPORT_H
+
+#include <stdio.h>
+
+#include "loader.h"
+
+typedef struct dc_reject_count {
+    char *stage;
+    uint64_t n;
+} dc_reject_count;
+
+typedef struct dc_run_report {
+    uint64_t files;
+    _Atomic uint64_t files_done;
+    _Atomic uint64_t input_errors; /* paths / files that could not be read */
+    _Atomic uint64_t docs_in, kept, rejected;
+    _Atomic uint64_t bytes_read, bytes_out;
+    uint64_t bytes_total;          /* sum of input file sizes              */
+    double seconds;
+    dc_reject_count *rejects;      /* per stage (main thread only)          */
+    size_t nrejects;
+} dc_run_report;
+
+void dc_report_init(dc_run_report *r, const dc_pipeline *p);
+void dc_report_reject(dc_run_report *r, const char *stage);
+void dc_report_print_summary(const dc_run_report *r, const dc_pipeline *p, FILE *f);
+int dc_report_write_json(const dc_run_report *r, const dc_pipeline *p, const char *path);
+void dc_report_free(dc_run_report *r);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * run.h - `docclean run`: stream every input document through the stages
+ * with a pool of worker threads, and write kept documents and rejects in
+ * input order.
+ */
+#ifndef DC_RUN_H
+#define DC_RUN_H
+
+#include "io.h"
+#include "loader.h"
+
+typedef struct dc_run_opts {
+    const char *out_path;     /* NULL or "-" = stdout                        */
+    dc_out_format out_format;
+    const char *rejects_path; /* NULL = none (a warning if anything is dropped) */
+    const char *stats_path;   /* JSON run report, NULL = none                */
+    int jobs;                 /* worker threads (>= 1)                       */
+    int progress;             /* 1 = draw a progress bar on stderr           */
+    int quiet;                /* no summary on stderr                        */
+    dc_input_opts in;
+} dc_run_opts;
+
+/* Returns a DC_EXIT_* status. */
+int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opts *o);
+
+/* Run the stages over one document in the calling thread.  Returns the
+ * index of the stage that dropped it (or p->n if kept) and the verdict in
+ * *verdict.  Used by run and explain. */
+size_t dc_run_stages(dc_pipeline *p, size_t from, size_t to, dc_doc *doc, dc_verdict *verdict);
+
+/* Turn a raw document into a dc_doc (decoding when needed).  If the raw
+ * document cannot be used, returns the doc with *reject_stage and *reject set. */
+dc_doc *dc_doc_from_raw(dc_raw_doc *raw, uint64_t seq, const dc_input_opts *in,
+                        const char **reject_stage, char **reject);
+
+#endif
