@@ -362,8 +362,8 @@ static int cmd_plugins(int argc, char **argv)
             printf("%-14s %s\n", s->desc.name, s->desc.description ? s->desc.description : "");
         }
         dc_stage_unload(s);
-        free(names[i]);
     }
+    for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
     dc_plugin_dirs_free(&dirs);
     if (argc > 1 && !found) {

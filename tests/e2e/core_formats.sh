@@ -7,6 +7,9 @@ gzip -k d.jsonl; zstd -q d.jsonl -o d.jsonl.zst
 "$DOCCLEAN" run -c n.ini -q -o plain.jsonl d.jsonl || fail plain
 "$DOCCLEAN" run -c n.ini -q -o gz.jsonl d.jsonl.gz || fail gz
 "$DOCCLEAN" run -c n.ini -q -o zst.jsonl d.jsonl.zst || fail zst
+for f in plain gz zst; do
+  [ ! -s $f.jsonl.rejects.jsonl ] || fail "$f input: unexpected rejects: $(cat $f.jsonl.rejects.jsonl)"
+done
 for f in gz zst; do
   expect_eq "$f input" "$(jq_field $f.jsonl text | tr '\n' '|')" "$(jq_field plain.jsonl text | tr '\n' '|')"
 done

@@ -1,0 +1,570 @@
+/*
+ * writer.c - atomic output writers: JSONL, plain text, or a directory of
+ * .txt files, optionally compressed by extension (.gz zlib, .zst zstd).
+ *
+ * Atomicity: everything is written under "<dir>/.<name>.tmp.<pid>" in the
+ * destination's own directory (so the final rename cannot cross file
+ * systems).  Commit flushes, fsyncs, renames onto the final name and fsyncs
+ * the directory, so a reader sees either the previous file or the complete
+ * new one, never a torn file - also after a crash.  Abort removes the
+ * temporary.  "-" writes to stdout directly (nothing to rename).
+ *
+ * Records are built in one memory buffer (escaping with dc_json_escape) and
+ * handed to the file / compressor once it passes FLUSH_AT bytes.
+ */
+#define _GNU_SOURCE /* syncfs, nftw */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "buf.h"
+#include "io.h"
+
+#define FLUSH_AT (1u << 20)
+
+struct dc_writer {
+    dc_out_format fmt;
+    dc_compress comp;
+    char *final_path; /* file or (textdir) directory */
+    char *tmp_path;   /* NULL for stdout */
+    int fd;
+    gzFile gz;
+    ZSTD_CCtx *zc;
+    char *zout;
+    size_t zout_cap;
+    dc_buf out;       /* pending uncompressed bytes */
+    uint64_t bytes;
+    uint64_t ndocs;
+    int failed;
+    char err[512];
+};
+
+static void fail(dc_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(dc_writer *w, const char *fmt, ...)
+{
+    if (w->failed) return; /* keep the first error: it is the cause */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->err, sizeof w->err, fmt, ap);
+    va_end(ap);
+    w->failed = 1;
+}
+
+/* ---------------- low-level output ---------------- */
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Feed n bytes to zstd; `end` finishes the frame. */
+static int zstd_feed(dc_writer *w, const char *p, size_t n, int end)
+{
+    ZSTD_inBuffer in = {p, n, 0};
+    ZSTD_EndDirective mode = end ? ZSTD_e_end : ZSTD_e_continue;
+    for (;;) {
+        ZSTD_outBuffer ob = {w->zout, w->zout_cap, 0};
+        size_t left = ZSTD_compressStream2(w->zc, &ob, &in, mode);
+        if (ZSTD_isError(left)) {
+            fail(w, "%s: zstd: %s", w->final_path, ZSTD_getErrorName(left));
+            return -1;
+        }
+        if (ob.pos && write_all(w->fd, w->zout, ob.pos) < 0) {
+            fail(w, "%s: write: %s", w->final_path, strerror(errno));
+            return -1;
+        }
+        if (end ? left == 0 : in.pos == in.size) return 0;
+    }
+}
+
+static int gzip_feed(dc_writer *w, const char *p, size_t n)
+{
+    while (n) {
+        unsigned k = n > (1u << 30) ? 1u << 30 : (unsigned)n;
+        if (gzwrite(w->gz, p, k) != (int)k) {
+            int errnum;
+            const char *msg = gzerror(w->gz, &errnum);
+            fail(w, "%s: gzip write: %s", w->final_path,
+                 errnum == Z_ERRNO ? strerror(errno) : msg);
+            return -1;
+        }
+        p += k;
+        n -= k;
+    }
+    return 0;
+}
+
+/* Hand the pending buffer to the file or the compressor. */
+static int flush_out(dc_writer *w)
+{
+    int rc = 0;
+    if (w->failed) return -1;
+    if (w->out.len) {
+        if (w->comp == DC_COMP_GZIP) rc = gzip_feed(w, w->out.data, w->out.len);
+        else if (w->comp == DC_COMP_ZSTD) rc = zstd_feed(w, w->out.data, w->out.len, 0);
+        else if (write_all(w->fd, w->out.data, w->out.len) < 0) {
+            fail(w, "%s: write: %s", w->final_path, strerror(errno));
+            rc = -1;
+        }
+    }
+    w->out.len = 0;
+    return rc;
+}
+
+static int maybe_flush(dc_writer *w)
+{
+    return w->out.len >= FLUSH_AT ? flush_out(w) : (w->failed ? -1 : 0);
+}
+
+/* ---------------- paths ---------------- */
+
+/* "<dir>/.<name>.tmp.<pid>" next to path. */
+static char *temp_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+    dc_buf b = {0};
+    dc_buf_append(&b, path, dirlen);
+    dc_buf_printf(&b, ".%s.tmp.%ld", path + dirlen, (long)getpid());
+    return dc_buf_take(&b, NULL);
+}
+
+static int fsync_parent_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? dc_xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+                      : dc_xstrdup(".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+static int mkdir_p(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        int rc = mkdir(path, 0777);
+        *p = '/';
+        if (rc != 0 && errno != EEXIST) return -1;
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
+    return 0;
+}
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    remove(p);
+    return 0;
+}
+
+static void rm_tree(const char *path)
+{
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---------------- open ---------------- */
+
+static dc_compress compress_of(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 3 && !strcasecmp(path + n - 3, ".gz")) return DC_COMP_GZIP;
+    if (n >= 4 && !strcasecmp(path + n - 4, ".zst")) return DC_COMP_ZSTD;
+    return DC_COMP_NONE;
+}
+
+static int open_compressor(dc_writer *w, char *err, size_t errlen)
+{
+    if (w->comp == DC_COMP_GZIP) {
+        int gfd = dup(w->fd); /* gzclose closes its descriptor; we still fsync ours */
+        w->gz = gfd >= 0 ? gzdopen(gfd, "wb6") : NULL;
+        if (!w->gz) {
+            if (gfd >= 0) close(gfd);
+            snprintf(err, errlen, "%s: cannot start gzip stream", w->final_path);
+            return -1;
+        }
+        gzbuffer(w->gz, 256 * 1024);
+    } else if (w->comp == DC_COMP_ZSTD) {
+        w->zc = ZSTD_createCCtx();
+        if (!w->zc) {
+            snprintf(err, errlen, "%s: cannot create zstd context", w->final_path);
+            return -1;
+        }
+        ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, 3);
+        ZSTD_CCtx_setParameter(w->zc, ZSTD_c_nbWorkers, 0);
+        w->zout_cap = ZSTD_CStreamOutSize();
+        w->zout = dc_xmalloc(w->zout_cap);
+    }
+    return 0;
+}
+
+static void writer_free(dc_writer *w)
+{
+    if (w->gz) gzclose(w->gz);
+    if (w->zc) ZSTD_freeCCtx(w->zc);
+    if (w->fd > 1) close(w->fd);
+    free(w->zout);
+    free(w->final_path);
+    free(w->tmp_path);
+    dc_buf_free(&w->out);
+    free(w);
+}
+
+dc_writer *dc_writer_open(const char *path, dc_out_format fmt, char *err, size_t errlen)
+{
+    dc_writer *w = dc_xcalloc(1, sizeof *w);
+    w->fmt = fmt;
+    w->fd = -1;
+    w->final_path = dc_xstrdup(path);
+    int is_stdout = !strcmp(path, "-");
+
+    if (fmt == DC_OUT_TEXTDIR) {
+        if (is_stdout) {
+            snprintf(err, errlen, "textdir output needs a directory, not stdout");
+            writer_free(w);
+            return NULL;
+        }
+        size_t n = strlen(w->final_path);
+        while (n > 1 && w->final_path[n - 1] == '/') w->final_path[--n] = '\0';
+        w->tmp_path = temp_name(w->final_path);
+        rm_tree(w->tmp_path); /* leftover of a crashed run with our pid */
+        if (mkdir_p(w->tmp_path) != 0) {
+            snprintf(err, errlen, "%s: cannot create directory: %s", w->tmp_path, strerror(errno));
+            writer_free(w);
+            return NULL;
+        }
+        return w;
+    }
+    if (is_stdout) {
+        w->fd = 1;
+        w->comp = DC_COMP_NONE;
+        return w;
+    }
+    w->comp = compress_of(path);
+    w->tmp_path = temp_name(path);
+    w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (w->fd < 0) {
+        snprintf(err, errlen, "%s: cannot create: %s", w->tmp_path, strerror(errno));
+        writer_free(w);
+        return NULL;
+    }
+    if (open_compressor(w, err, errlen) != 0) {
+        unlink(w->tmp_path);
+        writer_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* ---------------- records ---------------- */
+
+static int skip_key(const char *key, const char *const *skip)
+{
+    for (; *skip; skip++)
+        if (!strcmp(key, *skip)) return 1;
+    return 0;
+}
+
+static void put_key(dc_buf *b, const char *key)
+{
+    dc_buf_putc(b, ',');
+    dc_json_escape(b, key, strlen(key));
+    dc_buf_putc(b, ':');
+}
+
+static void put_meta(dc_buf *b, const dc_meta *m, const char *const *skip)
+{
+    if (!m) return;
+    for (size_t i = 0; i < m->n; i++) {
+        const dc_meta_entry *e = &m->v[i];
+        if (skip_key(e->key, skip)) continue;
+        put_key(b, e->key);
+        if (e->type == DC_META_STR) dc_json_escape(b, e->val, e->len);
+        else if (e->len) dc_buf_append(b, e->val, e->len);
+        else dc_buf_puts(b, "null"); /* never write an empty value */
+    }
+}
+
+static void put_head(dc_buf *b, const dc_doc *doc)
+{
+    const char *id = doc->id ? doc->id : "";
+    const char *src = doc->source ? doc->source : "";
+    dc_buf_puts(b, "{\"id\":");
+    dc_json_escape(b, id, strlen(id));
+    put_key(b, "source");
+    dc_json_escape(b, src, strlen(src));
+    if (doc->source_line > 0) dc_buf_printf(b, ",\"line\":%" PRIu64, doc->source_line);
+}
+
+static void put_jsonl(dc_writer *w, const dc_doc *doc)
+{
+    static const char *const skip[] = {"id", "text", "source", "line", NULL};
+    dc_buf *b = &w->out;
+    const char *id = doc->id ? doc->id : "";
+    const char *src = doc->source ? doc->source : "";
+    dc_buf_puts(b, "{\"id\":");
+    dc_json_escape(b, id, strlen(id));
+    put_key(b, "text");
+    dc_json_escape(b, doc->text ? doc->text : "", doc->text ? doc->len : 0);
+    put_key(b, "source");
+    dc_json_escape(b, src, strlen(src));
+    if (doc->source_line > 0) dc_buf_printf(b, ",\"line\":%" PRIu64, doc->source_line);
+    put_meta(b, doc->meta, skip);
+    dc_buf_append(b, "}\n", 2);
+}
+
+static void put_text(dc_writer *w, const dc_doc *doc)
+{
+    if (w->ndocs) dc_buf_putc(&w->out, '\n');
+    if (doc->len) dc_buf_append(&w->out, doc->text, doc->len);
+    if (!doc->len || doc->text[doc->len - 1] != '\n') dc_buf_putc(&w->out, '\n');
+}
+
+/* ---------------- textdir ---------------- */
+
+/* Relative file path for an id: no absolute paths, no "." / ".." or empty
+ * components, no control characters, components cut to 200 bytes. */
+static void sanitize_id(dc_buf *b, const char *id)
+{
+    const char *p = id;
+    while (*p) {
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n && !(n == 1 && p[0] == '.')) {
+            if (b->len) dc_buf_putc(b, '/');
+            if (n == 2 && p[0] == '.' && p[1] == '.') {
+                dc_buf_puts(b, "__");
+            } else {
+                size_t keep = n > 200 ? 200 : n;
+                while (keep < n && keep > 0 && ((unsigned char)p[keep] & 0xc0) == 0x80) keep--;
+                for (size_t i = 0; i < keep; i++)
+                    dc_buf_putc(b, (unsigned char)p[i] < 0x20 ? '_' : p[i]);
+            }
+        }
+        p += n;
+        if (*p == '/') p++;
+    }
+    if (!b->len) dc_buf_putc(b, '_');
+}
+
+static int put_textdir(dc_writer *w, const dc_doc *doc)
+{
+    dc_buf rel = {0}, path = {0};
+    sanitize_id(&rel, doc->id ? doc->id : "");
+    int fd = -1, rc = -1;
+    for (int k = 1; k < 1000 && fd < 0; k++) {
+        path.len = 0;
+        /* Mirror the input tree: "sub/a.txt" stays "sub/a.txt", an id
+         * without the extension ("web-001") gets one. */
+        size_t rl = rel.len;
+        int has_txt = rl > 4 && memcmp(rel.data + rl - 4, ".txt", 4) == 0;
+        dc_buf_printf(&path, "%s/%.*s", w->tmp_path, (int)(has_txt ? rl - 4 : rl), rel.data);
+        if (k > 1) dc_buf_printf(&path, "~%d", k); /* duplicate id */
+        dc_buf_puts(&path, ".txt");
+        char *slash = strrchr(path.data, '/');
+        *slash = '\0';
+        int mk = mkdir_p(path.data);
+        *slash = '/';
+        if (mk != 0) break;
+        fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST) break;
+    }
+    if (fd < 0) {
+        fail(w, "%s: cannot create: %s", path.data, strerror(errno));
+    } else if (write_all(fd, doc->text, doc->len) != 0) {
+        fail(w, "%s: write: %s", path.data, strerror(errno));
+    } else {
+        rc = 0;
+    }
+    if (fd >= 0 && close(fd) != 0 && rc == 0) {
+        fail(w, "%s: close: %s", path.data, strerror(errno));
+        rc = -1;
+    }
+    dc_buf_free(&rel);
+    dc_buf_free(&path);
+    return rc;
+}
+
+/* Move the files of the temporary tree into an existing final directory. */
+static int merge_tree(dc_writer *w, const char *from, const char *to)
+{
+    DIR *d = opendir(from);
+    if (!d) {
+        fail(w, "%s: %s", from, strerror(errno));
+        return -1;
+    }
+    struct dirent *de;
+    int rc = 0;
+    while (rc == 0 && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        dc_buf a = {0}, b = {0};
+        dc_buf_printf(&a, "%s/%s", from, de->d_name);
+        dc_buf_printf(&b, "%s/%s", to, de->d_name);
+        struct stat st;
+        if (lstat(a.data, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (mkdir(b.data, 0777) != 0 && errno != EEXIST) {
+                fail(w, "%s: cannot create directory: %s", b.data, strerror(errno));
+                rc = -1;
+            } else {
+                rc = merge_tree(w, a.data, b.data);
+            }
+        } else if (rename(a.data, b.data) != 0) {
+            fail(w, "rename %s -> %s: %s", a.data, b.data, strerror(errno));
+            rc = -1;
+        }
+        dc_buf_free(&a);
+        dc_buf_free(&b);
+    }
+    closedir(d);
+    if (rc == 0 && fsync_parent_dir(to) != 0) { /* best effort */ }
+    return rc;
+}
+
+static int commit_textdir(dc_writer *w)
+{
+    int dfd = open(w->tmp_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        syncfs(dfd); /* one call instead of an fsync per document file */
+        close(dfd);
+    }
+    if (rename(w->tmp_path, w->final_path) != 0) {
+        if (errno != EEXIST && errno != ENOTEMPTY) {
+            fail(w, "rename %s -> %s: %s", w->tmp_path, w->final_path, strerror(errno));
+            return -1;
+        }
+        if (merge_tree(w, w->tmp_path, w->final_path) != 0) return -1;
+        rm_tree(w->tmp_path);
+    }
+    fsync_parent_dir(w->final_path);
+    return 0;
+}
+
+/* ---------------- public API ---------------- */
+
+int dc_writer_put_doc(dc_writer *w, const dc_doc *doc)
+{
+    if (w->failed) return -1;
+    size_t before = w->out.len;
+    if (w->fmt == DC_OUT_TEXTDIR) {
+        w->ndocs++;
+        w->bytes += doc->len;
+        return put_textdir(w, doc);
+    }
+    if (w->fmt == DC_OUT_TEXT) put_text(w, doc); /* reads ndocs: separator before all but the first */
+    else put_jsonl(w, doc);
+    w->ndocs++;
+    w->bytes += w->out.len - before;
+    return maybe_flush(w);
+}
+
+int dc_writer_put_reject(dc_writer *w, const dc_doc *doc, const char *stage, const char *reason,
+                         const char *orig, size_t orig_len)
+{
+    static const char *const skip[] = {"id", "text", "source", "line", "stage", "reason", NULL};
+    if (w->failed) return -1;
+    dc_buf *b = &w->out;
+    size_t before = b->len;
+    if (!orig) {
+        orig = doc->text ? doc->text : "";
+        orig_len = doc->text ? doc->len : 0;
+    }
+    put_head(b, doc);
+    put_key(b, "stage");
+    dc_json_escape(b, stage ? stage : "", stage ? strlen(stage) : 0);
+    put_key(b, "reason");
+    dc_json_escape(b, reason ? reason : "", reason ? strlen(reason) : 0);
+    put_key(b, "text");
+    dc_json_escape(b, orig, orig_len);
+    put_meta(b, doc->meta, skip);
+    dc_buf_append(b, "}\n", 2);
+    w->ndocs++;
+    w->bytes += b->len - before;
+    return maybe_flush(w);
+}
+
+static int finish_stream(dc_writer *w)
+{
+    if (flush_out(w) != 0) return -1;
+    if (w->zc && zstd_feed(w, "", 0, 1) != 0) return -1;
+    if (w->gz) {
+        int rc = gzclose(w->gz);
+        w->gz = NULL;
+        if (rc != Z_OK) {
+            fail(w, "%s: gzip close failed (%d)", w->final_path, rc);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int dc_writer_commit(dc_writer *w, char *err, size_t errlen)
+{
+    int rc = 0;
+    if (w->fmt == DC_OUT_TEXTDIR) {
+        if (!w->failed) commit_textdir(w);
+        if (w->failed) rm_tree(w->tmp_path);
+    } else if (!w->tmp_path) { /* stdout */
+        finish_stream(w);
+    } else {
+        if (finish_stream(w) == 0) {
+            if (fsync(w->fd) != 0) fail(w, "%s: fsync: %s", w->tmp_path, strerror(errno));
+            else if (close(w->fd) != 0) fail(w, "%s: close: %s", w->tmp_path, strerror(errno));
+            w->fd = -1;
+        }
+        if (!w->failed && rename(w->tmp_path, w->final_path) != 0)
+            fail(w, "rename %s -> %s: %s", w->tmp_path, w->final_path, strerror(errno));
+        if (!w->failed) fsync_parent_dir(w->final_path);
+        else unlink(w->tmp_path);
+    }
+    if (w->failed) {
+        snprintf(err, errlen, "%s", w->err);
+        rc = -1;
+    }
+    writer_free(w);
+    return rc;
+}
+
+void dc_writer_abort(dc_writer *w)
+{
+    if (!w) return;
+    if (w->tmp_path) {
+        if (w->fmt == DC_OUT_TEXTDIR) rm_tree(w->tmp_path);
+        else unlink(w->tmp_path);
+    }
+    writer_free(w);
+}
+
+/* The first error, NULL when there was none. */
+const char *dc_writer_error(const dc_writer *w)
+{
+    return w->failed ? w->err : NULL;
+}
+
+uint64_t dc_writer_bytes(const dc_writer *w)
+{
+    return w->bytes;
+}
