@@ -20,7 +20,8 @@ enum {
     DC_EXIT_RUNTIME = 1, /* write failure, plugin finish() failure, internal */
     DC_EXIT_USAGE = 2,   /* bad command line                                */
     DC_EXIT_CONFIG = 3,  /* config / plugin loading / option error          */
-    DC_EXIT_INPUT = 4    /* run completed but some inputs could not be read */
+    DC_EXIT_INPUT = 4,   /* run completed but some inputs could not be read */
+    DC_EXIT_LOCKED = 5   /* another run holds the state directory's lock    */
 };
 
 /* ---------------- options ---------------- */

@@ -13,6 +13,7 @@
 #include "explain.h"
 #include "loader.h"
 #include "run.h"
+#include "state.h"
 #include "testkit.h"
 
 static void usage(FILE *f)
@@ -22,6 +23,7 @@ static void usage(FILE *f)
             "       docclean explain [-c CONF] FILE\n"
             "       docclean check-config [-c CONF]\n"
             "       docclean plugins [NAME]\n"
+            "       docclean status --state DIR\n"
             "       docclean --version | --help\n"
             "\n"
             "run options:\n"
@@ -37,10 +39,19 @@ static void usage(FILE *f)
             "      --text-field NAME    JSONL text field (default: text)\n"
             "      --encoding ENC       force the input encoding instead of detecting it\n"
             "      --progress / --no-progress   progress bar (default: when stderr is a terminal)\n"
-            "  -q, --quiet              no summary on stderr\n"
+            "  -q, --quiet              only the one-line summary on stderr\n"
             "  -v, --verbose            debug logging\n"
             "\n"
-            "exit status: 0 ok, 1 runtime error, 2 usage, 3 config error, 4 some inputs unreadable\n",
+            "unattended (cron) runs:\n"
+            "      --state DIR          ledger + lock: process only new or changed inputs, write a\n"
+            "                           new OUT/<UTC time>-<run id>.jsonl.zst (+ .rejects, .stats)\n"
+            "                           per run; -o must then name a directory\n"
+            "      --wait               wait for a running run instead of exiting with status 5\n"
+            "      --settle SECONDS     leave files modified more recently than this (default 60)\n"
+            "       docclean status --state DIR   recent runs, their counts and the last error\n"
+            "\n"
+            "exit status: 0 ok, 1 runtime error, 2 usage, 3 config error, 4 some inputs unreadable,\n"
+            "             5 another run holds the --state lock\n",
             dc_data_dir());
 }
 
@@ -50,6 +61,8 @@ static const dc_option_decl run_section_opts[] = {
     {"jobs", DC_OPT_INT, "0", "worker threads (0 = all cores)", NULL},
     {"output_format", DC_OPT_ENUM, "jsonl", "output format", "jsonl|text|textdir"},
     {"progress", DC_OPT_ENUM, "auto", "progress bar on stderr", "auto|on|off"},
+    {"state", DC_OPT_PATH, NULL, "state directory for unattended runs (like --state)", NULL},
+    {"settle_seconds", DC_OPT_INT, "60", "unattended runs skip files modified more recently", NULL},
     {NULL, 0, NULL, NULL, NULL},
 };
 static const dc_option_decl input_section_opts[] = {
@@ -69,6 +82,8 @@ typedef struct cli {
     const char *config;
     dc_run_opts run;
     const char *format, *compression, *out_format, *progress;
+    const char *state_dir, *settle;
+    int wait;
     int jobs;
     char **inputs;
     size_t ninputs;
@@ -140,7 +155,8 @@ static int resolve_options(cli *a)
     const char *out = a->run.out_path;
     size_t ol = out ? strlen(out) : 0;
     struct stat st;
-    if (!of && out && strcmp(out, "-") != 0) {
+    int unattended = a->state_dir || h->opt_str(a->run_sec, "state");
+    if (!of && out && strcmp(out, "-") != 0 && !unattended) {
         if ((ol && out[ol - 1] == '/') || (stat(out, &st) == 0 && S_ISDIR(st.st_mode))) of = "textdir";
         else if (strstr(out, ".txt")) of = "text";
     }
@@ -161,7 +177,8 @@ static int resolve_options(cli *a)
 
 enum {
     OPT_REJECTS = 1000, OPT_STATS, OPT_OUTFMT, OPT_FORMAT, OPT_COMPRESS, OPT_TEXTFIELD,
-    OPT_ENCODING, OPT_PROGRESS, OPT_NOPROGRESS, OPT_COLOUR, OPT_NOCOLOUR
+    OPT_ENCODING, OPT_PROGRESS, OPT_NOPROGRESS, OPT_COLOUR, OPT_NOCOLOUR, OPT_STATE, OPT_WAIT,
+    OPT_SETTLE
 };
 
 static int parse_cli(cli *a, int argc, char **argv)
@@ -181,6 +198,9 @@ static int parse_cli(cli *a, int argc, char **argv)
         {"no-progress", no_argument, 0, OPT_NOPROGRESS},
         {"color", no_argument, 0, OPT_COLOUR},
         {"no-color", no_argument, 0, OPT_NOCOLOUR},
+        {"state", required_argument, 0, OPT_STATE},
+        {"wait", no_argument, 0, OPT_WAIT},
+        {"settle", required_argument, 0, OPT_SETTLE},
         {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -198,7 +218,10 @@ static int parse_cli(cli *a, int argc, char **argv)
             a->jobs = (int)j;
             break;
         }
-        case 'q': a->run.quiet = 1; break;
+        case 'q':
+            a->run.quiet = 1;
+            if (dc_log_verbosity > DC_LOG_WARN) dc_log_verbosity = DC_LOG_WARN;
+            break;
         case 'v': dc_log_verbosity = DC_LOG_DEBUG; break;
         case 'h': usage(stdout); exit(0);
         case OPT_REJECTS: a->run.rejects_path = optarg; break;
@@ -212,6 +235,9 @@ static int parse_cli(cli *a, int argc, char **argv)
         case OPT_NOPROGRESS: a->progress = "off"; break;
         case OPT_COLOUR: break; /* read by explain before parsing */
         case OPT_NOCOLOUR: break;
+        case OPT_STATE: a->state_dir = optarg; break;
+        case OPT_WAIT: a->wait = 1; break;
+        case OPT_SETTLE: a->settle = optarg; break;
         default: return -1;
         }
     }
@@ -230,6 +256,71 @@ static char *default_rejects(const char *out)
     return p;
 }
 
+/* --state: lock, ledger, staged outputs named after the run. */
+static int run_unattended(cli *a, dc_pipeline *pl, const char *state_dir)
+{
+    if (!a->run.out_path || !strcmp(a->run.out_path, "-") || a->run.out_format == DC_OUT_TEXTDIR ||
+        a->run.rejects_path || a->run.stats_path) {
+        fprintf(stderr, "docclean: --state needs -o DIR (a directory; each run writes its own "
+                        "files there) and takes no --rejects/--stats/textdir output\n");
+        return DC_EXIT_USAGE;
+    }
+    dc_state_opts so = {.dir = state_dir, .wait = a->wait};
+    char *end = NULL;
+    so.settle_seconds = a->settle ? strtoll(a->settle, &end, 10)
+                                  : dc_host_get()->opt_int(a->run_sec, "settle_seconds");
+    if (a->settle && (*end || so.settle_seconds < 0)) {
+        fprintf(stderr, "docclean: --settle takes a number of seconds\n");
+        return DC_EXIT_USAGE;
+    }
+    char err[2048];
+    int locked = 0;
+    dc_state *st = dc_state_open(&so, a->run.out_path, err, sizeof err, &locked);
+    if (!st) {
+        fprintf(stderr, "docclean: %s\n", err);
+        return locked ? DC_EXIT_LOCKED : DC_EXIT_RUNTIME;
+    }
+    char out_name[128], rej_name[128], stats_name[128];
+    const char *name = dc_state_run_name(st);
+    snprintf(out_name, sizeof out_name, "%s.%s.zst", name,
+             a->run.out_format == DC_OUT_TEXT ? "txt" : "jsonl");
+    snprintf(rej_name, sizeof rej_name, "%s.rejects.jsonl.zst", name);
+    snprintf(stats_name, sizeof stats_name, "%s.stats.json", name);
+    const char *outputs[] = {out_name, rej_name, stats_name};
+    char *out = dc_state_staging_path(st, out_name), *rej = dc_state_staging_path(st, rej_name),
+         *stats = dc_state_staging_path(st, stats_name);
+    dc_run_opts ro = a->run;
+    ro.out_path = out;
+    ro.rejects_path = rej;
+    ro.stats_path = stats;
+    ro.state = st;
+    ro.state_outputs = outputs;
+    ro.nstate_outputs = 3;
+    int rc = dc_run(pl, a->inputs, a->ninputs, &ro);
+    free(out), free(rej), free(stats);
+    dc_state_close(st);
+    return rc;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+    const char *dir = NULL;
+    int limit = 20;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--state") && i + 1 < argc) dir = argv[++i];
+        else if (!strcmp(argv[i], "-n") && i + 1 < argc) limit = atoi(argv[++i]);
+        else {
+            fprintf(stderr, "usage: docclean status --state DIR [-n RUNS]\n");
+            return DC_EXIT_USAGE;
+        }
+    }
+    if (!dir) {
+        fprintf(stderr, "usage: docclean status --state DIR [-n RUNS]\n");
+        return DC_EXIT_USAGE;
+    }
+    return dc_state_print_status(dir, limit > 0 ? limit : 20);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     cli a;
@@ -245,7 +336,11 @@ static int cmd_run(int argc, char **argv)
     int rc = setup_config(&a, &cfg, &pl);
     char *rej = NULL;
     if (rc == DC_EXIT_OK) rc = resolve_options(&a);
-    if (rc == DC_EXIT_OK) {
+    const char *state_dir = a.state_dir;
+    if (rc == DC_EXIT_OK && !state_dir) state_dir = dc_host_get()->opt_str(a.run_sec, "state");
+    if (rc == DC_EXIT_OK && state_dir) {
+        rc = run_unattended(&a, pl, state_dir);
+    } else if (rc == DC_EXIT_OK) {
         if (!a.run.rejects_path) a.run.rejects_path = rej = default_rejects(a.run.out_path);
         rc = dc_run(pl, a.inputs, a.ninputs, &a.run);
     }
@@ -392,6 +487,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "explain")) return cmd_explain(argc - 1, argv + 1);
     if (!strcmp(cmd, "check-config")) return cmd_check_config(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins")) return cmd_plugins(argc - 1, argv + 1);
+    if (!strcmp(cmd, "status")) return cmd_status(argc - 1, argv + 1);
     fprintf(stderr, "docclean: unknown command '%s'\n", cmd);
     usage(stderr);
     return DC_EXIT_USAGE;

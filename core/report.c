@@ -41,15 +41,21 @@ static double mb(uint64_t b)
     return (double)b / 1e6;
 }
 
-void dc_report_print_summary(const dc_run_report *r, const dc_pipeline *p, FILE *f)
+void dc_report_print_line(const dc_run_report *r, FILE *f)
 {
     double secs = r->seconds > 0 ? r->seconds : 1e-9;
-    fprintf(f, "docclean: done files=%llu docs=%llu kept=%llu rejected=%llu input_errors=%llu "
-               "in=%.1fMB out=%.1fMB seconds=%.2f rate=%.1fMB/s\n",
-            (unsigned long long)r->files, (unsigned long long)r->docs_in,
-            (unsigned long long)r->kept, (unsigned long long)r->rejected,
+    fprintf(f, "docclean: run %s done files=%llu docs=%llu kept=%llu rejected=%llu duplicates=%llu "
+               "input_errors=%llu in=%.1fMB out=%.1fMB seconds=%.2f rate=%.1fMB/s\n",
+            r->run_id ? r->run_id : "-", (unsigned long long)r->files,
+            (unsigned long long)r->docs_in, (unsigned long long)r->kept,
+            (unsigned long long)r->rejected, (unsigned long long)r->duplicates,
             (unsigned long long)r->input_errors, mb(r->bytes_read), mb(r->bytes_out), r->seconds,
             mb(r->bytes_read) / secs);
+}
+
+void dc_report_print_summary(const dc_run_report *r, const dc_pipeline *p, FILE *f)
+{
+    dc_report_print_line(r, f);
     fprintf(f, "  %-14s %9s %9s %9s %7s %10s %10s %8s\n", "stage", "in", "kept", "dropped",
             "errors", "MB in", "MB out", "cpu s");
     for (size_t i = 0; i < p->n; i++) {
@@ -95,6 +101,8 @@ int dc_report_write_json(const dc_run_report *r, const dc_pipeline *p, const cha
     json_object_set_new(tot, "docs_in", json_integer((json_int_t)r->docs_in));
     json_object_set_new(tot, "kept", json_integer((json_int_t)r->kept));
     json_object_set_new(tot, "rejected", json_integer((json_int_t)r->rejected));
+    json_object_set_new(tot, "duplicates", json_integer((json_int_t)r->duplicates));
+    if (r->run_id) json_object_set_new(root, "run_id", json_string(r->run_id));
     json_object_set_new(tot, "bytes_in", json_integer((json_int_t)r->bytes_read));
     json_object_set_new(tot, "bytes_out", json_integer((json_int_t)r->bytes_out));
     json_object_set_new(tot, "seconds", json_real(r->seconds));

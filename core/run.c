@@ -29,6 +29,7 @@
 
 #include "progress.h"
 #include "report.h"
+#include "state.h"
 #include "testkit.h"
 
 typedef struct item {
@@ -64,6 +65,7 @@ typedef struct run_state {
     int stop;
 
     dc_run_report rep;
+    uint64_t t_start;
 } run_state;
 
 #define MAX_INFLIGHT_BYTES ((uint64_t)512 << 20)
@@ -446,6 +448,44 @@ static void reset_stage_stats(dc_pipeline *p)
     }
 }
 
+/* Rejects made by dedup stages are the run's duplicates. */
+static uint64_t count_duplicates(const dc_run_report *r, const dc_pipeline *p)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < r->nrejects; i++)
+        for (size_t j = 0; j < p->n; j++)
+            if (!strcmp(r->rejects[i].stage, p->stages[j]->name) && p->stages[j]->plugin_name &&
+                !strcmp(p->stages[j]->plugin_name, "dedup"))
+                n += r->rejects[i].n;
+    return n;
+}
+
+static dc_run_counts run_counts(run_state *st, dc_pipeline *p)
+{
+    dc_run_counts c = {.files = st->files.n, .docs_in = st->rep.docs_in, .kept = st->rep.kept,
+                       .rejected = st->rep.rejected,
+                       .duplicates = count_duplicates(&st->rep, p),
+                       .seconds = (double)(now_ns() - st->t_start) / 1e9};
+    return c;
+}
+
+/* Unattended mode: the stats file joins the outputs in staging, then one
+ * ledger transaction commits the run and the outputs are published. */
+static int commit_state(run_state *st, dc_pipeline *p)
+{
+    st->rep.seconds = (double)(now_ns() - st->t_start) / 1e9;
+    st->rep.duplicates = count_duplicates(&st->rep, p);
+    if (st->o->stats_path && dc_report_write_json(&st->rep, p, st->o->stats_path) != 0) return -1;
+    dc_run_counts c = run_counts(st, p);
+    char err[2048];
+    if (dc_state_commit(st->o->state, &st->files, &c, st->o->state_outputs,
+                        st->o->nstate_outputs, err, sizeof err) != 0) {
+        dc_log_core(DC_LOG_ERROR, "committing the run failed: %s", err);
+        return -1;
+    }
+    return 0;
+}
+
 /* stdin cannot be read twice: copy it to a temporary file for a prepass. */
 static int spool_stdin(dc_input_list *files, char *tmpl)
 {
@@ -535,18 +575,30 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
             break;
         }
     dc_input_errors ierr = {0};
+    char spool[] = "/tmp/docclean-stdin.XXXXXX";
+    int spooled = 0;
+    int rc = DC_EXIT_OK;
     dc_inputs_collect(inputs, ninputs, &o->in, &st.files, &ierr);
     dc_report_init(&st.rep, p);
     for (size_t i = 0; i < ierr.n; i++) {
         dc_log_core(DC_LOG_ERROR, "input: %s: %s", ierr.v[i].path, ierr.v[i].reason);
         atomic_fetch_add(&st.rep.input_errors, 1);
     }
+    if (o->state) {
+        size_t unsettled = 0;
+        size_t done = dc_state_filter_inputs(o->state, &st.files, &unsettled);
+        dc_log_core(DC_LOG_INFO, "run %s: %zu new or changed file(s), %zu already processed, "
+                    "%zu still being written (left for a later run)", dc_state_run_id(o->state),
+                    st.files.n, done, unsettled);
+        if (st.files.n == 0 && ierr.n == 0) {
+            fprintf(stderr, "docclean: run %s done files=0 docs=0 kept=0 rejected=0 duplicates=0 "
+                    "seconds=0.00 (nothing new)\n", dc_state_run_id(o->state));
+            goto out_quiet;
+        }
+    }
     for (size_t i = 0; i < st.files.n; i++) st.rep.bytes_total += st.files.v[i].size;
     st.rep.files = st.files.n;
-    char spool[] = "/tmp/docclean-stdin.XXXXXX";
-    int spooled = 0;
-    int rc = DC_EXIT_OK;
-    uint64_t t0 = now_ns();
+    uint64_t t0 = st.t_start = now_ns();
     if (st.pre_end < p->n) {
         spooled = spool_stdin(&st.files, spool);
         if (spooled < 0) {
@@ -581,7 +633,12 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
         rc = DC_EXIT_RUNTIME;
     } else {
         if (commit_all(p, &k) != 0) rc = DC_EXIT_RUNTIME;
+        else if (o->state && commit_state(&st, p) != 0) rc = DC_EXIT_RUNTIME;
         else if (st.rep.input_errors) rc = DC_EXIT_INPUT;
+    }
+    if (o->state && rc == DC_EXIT_RUNTIME) {
+        dc_run_counts c = run_counts(&st, p);
+        dc_state_record_failure(o->state, &c, "run failed; see its log");
     }
     if (!o->rejects_path && st.rep.rejected)
         dc_log_core(DC_LOG_WARN, "%llu documents were rejected but not saved (use --rejects FILE)",
@@ -589,9 +646,14 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
 out:
     st.rep.seconds = (double)(now_ns() - t0) / 1e9;
     if (rc != DC_EXIT_RUNTIME || st.rep.docs_in) {
+        st.rep.duplicates = count_duplicates(&st.rep, p);
+        st.rep.run_id = o->state ? dc_state_run_id(o->state) : NULL;
         if (!o->quiet) dc_report_print_summary(&st.rep, p, stderr);
-        if (o->stats_path && dc_report_write_json(&st.rep, p, o->stats_path) != 0) rc = DC_EXIT_RUNTIME;
+        else if (o->state) dc_report_print_line(&st.rep, stderr);
+        if (o->stats_path && !o->state && dc_report_write_json(&st.rep, p, o->stats_path) != 0)
+            rc = DC_EXIT_RUNTIME;
     }
+out_quiet:
     if (spooled > 0) unlink(spool);
     dc_report_free(&st.rep);
     dc_input_list_free(&st.files);

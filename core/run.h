@@ -18,6 +18,11 @@ typedef struct dc_run_opts {
     int progress;             /* 1 = draw a progress bar on stderr           */
     int quiet;                /* no summary on stderr                        */
     dc_input_opts in;
+    /* Unattended mode (--state): outputs are written into the state's
+     * staging dir under these names and published by the ledger commit. */
+    struct dc_state *state;
+    const char *const *state_outputs;
+    size_t nstate_outputs;
 } dc_run_opts;
 
 /* Returns a DC_EXIT_* status. */

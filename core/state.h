@@ -1,0 +1,59 @@
+/*
+ * state.h - the state directory of unattended (cron) runs: an exclusive
+ * run lock, and a ledger of input files already processed and of past runs.
+ *
+ * Exactly-once protocol (see state.c for the recovery half):
+ *   1. outputs are written and made durable under OUT/.staging/RUN/;
+ *   2. plugins' finish() commit their own state (the dedup index);
+ *   3. one ledger transaction records the run, its files and its outputs:
+ *      this is the commit point;
+ *   4. outputs are renamed from .staging into OUT and the directory fsynced.
+ * A run killed before 3 leaves only staging files: the next run deletes
+ * them and processes the same inputs again.  A run killed after 3 is rolled
+ * forward by the next run (step 4 is repeated).
+ */
+#ifndef DC_STATE_H
+#define DC_STATE_H
+
+#include <stdint.h>
+
+#include "io.h"
+
+typedef struct dc_state dc_state;
+
+typedef struct dc_state_opts {
+    const char *dir;
+    int wait;               /* block on the lock instead of failing          */
+    int64_t settle_seconds; /* files modified more recently are left for later */
+} dc_state_opts;
+
+/* Open (creating) the state dir, take the lock, recover an interrupted run.
+ * On failure returns NULL with a message; *locked is set when another run
+ * holds the lock. */
+dc_state *dc_state_open(const dc_state_opts *o, const char *out_dir, char *err, size_t errlen,
+                        int *locked);
+void dc_state_close(dc_state *s);
+const char *dc_state_run_id(const dc_state *s);
+/* "20261123T190102Z-1a2b3c4d": prefix of this run's output names. */
+const char *dc_state_run_name(const dc_state *s);
+
+/* Drop inputs that were processed already (same size and mtime, or same
+ * content hash), that may still be written (mtime within settle_seconds, or
+ * *.part / *.tmp / *.crdownload).  Returns how many were skipped. */
+size_t dc_state_filter_inputs(dc_state *s, dc_input_list *files, size_t *unsettled);
+
+/* Staging path for an output file name, and commit of the run (steps 3-4). */
+char *dc_state_staging_path(dc_state *s, const char *name);
+typedef struct dc_run_counts {
+    uint64_t files, docs_in, kept, rejected, duplicates;
+    double seconds;
+} dc_run_counts;
+int dc_state_commit(dc_state *s, const dc_input_list *files, const dc_run_counts *c,
+                    const char *const *outputs, size_t noutputs, char *err, size_t errlen);
+/* Record a failed run (best effort). */
+void dc_state_record_failure(dc_state *s, const dc_run_counts *c, const char *error);
+
+/* `docclean status --state DIR`: print recent runs. Returns an exit status. */
+int dc_state_print_status(const char *dir, int limit);
+
+#endif
