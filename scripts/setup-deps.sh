@@ -8,7 +8,7 @@ PKGS=(
   build-essential pkg-config
   libinih-dev libpcre2-dev zlib1g-dev libzstd-dev libxxhash-dev
   liblmdb-dev libsqlite3-dev libjansson-dev libcmocka-dev
-  unicode-data python3-jieba opencc zstd python3
+  unicode-data python3-jieba opencc zstd python3 jq
 )
 # Extra packages can be requested by the caller (e.g. the Slurm tests).
 PKGS+=(${DOCCLEAN_EXTRA_PKGS:-})
