@@ -64,7 +64,34 @@ static int line_eq(line a, line b)
     return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
 }
 
-/* Greedy line diff: good for what stages do (drop lines, rewrite lines). */
+/* Print a line with control characters made visible (a raw \r would
+ * move the terminal cursor and hide what normalize changed). */
+static void put_visible(FILE *f, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == '\r') fputs("\\r", f);
+        else if (c < 0x20 && c != '\t') fprintf(f, "\\x%02x", c);
+        else fputc(c, f);
+    }
+}
+
+static void put_marked(FILE *f, const char *on, const line *l, const char *off)
+{
+    fputs(on, f);
+    put_visible(f, l->p, l->n);
+    fputs(off, f);
+}
+
+static size_t find_line(const line *v, size_t from, size_t n, line x)
+{
+    for (size_t k = from; k < n && k < from + 50; k++)
+        if (line_eq(v[k], x)) return k;
+    return n;
+}
+
+/* Line diff with a small look-ahead: good for what stages do (drop lines,
+ * insert lines, rewrite lines in place). */
 static void print_line_diff(FILE *f, const char *a, size_t an, const char *b, size_t bn,
                             const char *rule, const marks *m)
 {
@@ -73,23 +100,24 @@ static void print_line_diff(FILE *f, const char *a, size_t an, const char *b, si
     size_t i = 0, j = 0;
     while (i < na || j < nb) {
         if (i < na && j < nb && line_eq(la[i], lb[j])) {
-            fprintf(f, "%.*s\n", (int)la[i].n, la[i].p);
+            put_visible(f, la[i].p, la[i].n);
+            fputc('\n', f);
             i++, j++;
             continue;
         }
-        size_t k = j;
-        while (i < na && k < nb && k < j + 50 && !line_eq(la[i], lb[k])) k++;
-        if (i < na && k < nb && k < j + 50 && line_eq(la[i], lb[k])) {
-            for (; j < k; j++) fprintf(f, "%s%.*s%s%s%s%s\n", m->ins_on, (int)lb[j].n, lb[j].p, m->ins_off, m->rule_on, rule, m->rule_off);
-            continue;
+        size_t k = i < na ? find_line(lb, j, nb, la[i]) : nb;
+        size_t d = j < nb ? find_line(la, i, na, lb[j]) : na;
+        int insert = i >= na || (k < nb && (d == na || k - j <= d - i));
+        int remove = !insert && (j >= nb || d < na);
+        if (insert) {
+            put_marked(f, m->ins_on, &lb[j++], m->ins_off);
+        } else if (remove) {
+            put_marked(f, m->del_on, &la[i++], m->del_off);
+        } else { /* rewritten in place */
+            put_marked(f, m->del_on, &la[i++], m->del_off);
+            put_marked(f, m->ins_on, &lb[j++], m->ins_off);
         }
-        if (i < na) {
-            fprintf(f, "%s%.*s%s%s%s%s\n", m->del_on, (int)la[i].n, la[i].p, m->del_off, m->rule_on, rule, m->rule_off);
-            i++;
-        } else {
-            fprintf(f, "%s%.*s%s%s%s%s\n", m->ins_on, (int)lb[j].n, lb[j].p, m->ins_off, m->rule_on, rule, m->rule_off);
-            j++;
-        }
+        fprintf(f, "%s%s%s\n", m->rule_on, rule, m->rule_off);
     }
     free(la);
     free(lb);
