@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +15,7 @@
 #include "explain.h"
 #include "loader.h"
 #include "run.h"
+#include "slurm.h"
 #include "state.h"
 #include "testkit.h"
 
@@ -24,6 +27,7 @@ static void usage(FILE *f)
             "       docclean check-config [-c CONF]\n"
             "       docclean plugins [NAME]\n"
             "       docclean status --state DIR\n"
+            "       docclean merge OUT_DIR [-o FILE]   combine --shard outputs in input order\n"
             "       docclean --version | --help\n"
             "\n"
             "run options:\n"
@@ -49,6 +53,12 @@ static void usage(FILE *f)
             "      --wait               wait for a running run instead of exiting with status 5\n"
             "      --settle SECONDS     leave files modified more recently than this (default 60)\n"
             "       docclean status --state DIR   recent runs, their counts and the last error\n"
+            "\n"
+            "sharded runs (cluster job arrays):\n"
+            "      --shard I/N          only shard I (0-based) of N, by a stable hash of each file's\n"
+            "                           path; default from SLURM_ARRAY_TASK_ID/COUNT; writes\n"
+            "                           OUT/shards/NNNNN.{jsonl.zst,rejects.jsonl.zst,stats.json,order,done}\n"
+            "      --force              redo a shard that already has its .done marker\n"
             "\n"
             "exit status: 0 ok, 1 runtime error, 2 usage, 3 config error, 4 some inputs unreadable,\n"
             "             5 another run holds the --state lock\n",
@@ -82,8 +92,8 @@ typedef struct cli {
     const char *config;
     dc_run_opts run;
     const char *format, *compression, *out_format, *progress;
-    const char *state_dir, *settle;
-    int wait;
+    const char *state_dir, *settle, *shard;
+    int wait, force;
     int jobs;
     char **inputs;
     size_t ninputs;
@@ -178,7 +188,7 @@ static int resolve_options(cli *a)
 enum {
     OPT_REJECTS = 1000, OPT_STATS, OPT_OUTFMT, OPT_FORMAT, OPT_COMPRESS, OPT_TEXTFIELD,
     OPT_ENCODING, OPT_PROGRESS, OPT_NOPROGRESS, OPT_COLOUR, OPT_NOCOLOUR, OPT_STATE, OPT_WAIT,
-    OPT_SETTLE
+    OPT_SETTLE, OPT_SHARD, OPT_FORCE
 };
 
 static int parse_cli(cli *a, int argc, char **argv)
@@ -201,6 +211,8 @@ static int parse_cli(cli *a, int argc, char **argv)
         {"state", required_argument, 0, OPT_STATE},
         {"wait", no_argument, 0, OPT_WAIT},
         {"settle", required_argument, 0, OPT_SETTLE},
+        {"shard", required_argument, 0, OPT_SHARD},
+        {"force", no_argument, 0, OPT_FORCE},
         {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -238,6 +250,8 @@ static int parse_cli(cli *a, int argc, char **argv)
         case OPT_STATE: a->state_dir = optarg; break;
         case OPT_WAIT: a->wait = 1; break;
         case OPT_SETTLE: a->settle = optarg; break;
+        case OPT_SHARD: a->shard = optarg; break;
+        case OPT_FORCE: a->force = 1; break;
         default: return -1;
         }
     }
@@ -302,6 +316,87 @@ static int run_unattended(cli *a, dc_pipeline *pl, const char *state_dir)
     return rc;
 }
 
+static int write_marker(const char *path, const dc_shard_spec *sh)
+{
+    char tmp[PATH_MAX + 128];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) return -1;
+    fprintf(f, "shard %u of %u\n", sh->index, sh->count);
+    int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) return -1;
+    char dir[PATH_MAX + 128];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}
+
+/* --shard I/N: this task's files only; outputs in OUT/shards/NNNNN.*; the
+ * .done marker is written last, after everything else is durable. */
+static int run_shard(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
+{
+    if (!a->run.out_path || !strcmp(a->run.out_path, "-") || a->run.rejects_path ||
+        a->run.stats_path) {
+        fprintf(stderr, "docclean: --shard needs -o DIR and takes no --rejects/--stats "
+                        "(each shard writes DIR/shards/NNNNN.*)\n");
+        return DC_EXIT_USAGE;
+    }
+    char dir[PATH_MAX], out[PATH_MAX + 64], rej[PATH_MAX + 64], stats[PATH_MAX + 64],
+        order[PATH_MAX + 64], done[PATH_MAX + 64];
+    snprintf(dir, sizeof dir, "%s/shards", a->run.out_path);
+    mkdir(a->run.out_path, 0777);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "docclean: cannot create %s: %s\n", dir, strerror(errno));
+        return DC_EXIT_RUNTIME;
+    }
+    snprintf(out, sizeof out, "%s/%05u.jsonl.zst", dir, sh->index);
+    snprintf(rej, sizeof rej, "%s/%05u.rejects.jsonl.zst", dir, sh->index);
+    snprintf(stats, sizeof stats, "%s/%05u.stats.json", dir, sh->index);
+    snprintf(order, sizeof order, "%s/%05u.order", dir, sh->index);
+    snprintf(done, sizeof done, "%s/%05u.done", dir, sh->index);
+    if (!a->force && access(done, F_OK) == 0) {
+        fprintf(stderr, "docclean: shard %u/%u already complete (%s); --force to redo it\n",
+                sh->index, sh->count, done);
+        return DC_EXIT_OK;
+    }
+    unlink(done);
+    dc_run_opts ro = a->run;
+    ro.out_path = out;
+    ro.out_format = DC_OUT_JSONL;
+    ro.rejects_path = rej;
+    ro.stats_path = stats;
+    ro.order_path = order;
+    ro.shard = *sh;
+    int rc = dc_run(pl, a->inputs, a->ninputs, &ro);
+    if ((rc == DC_EXIT_OK || rc == DC_EXIT_INPUT) && write_marker(done, sh) != 0) {
+        fprintf(stderr, "docclean: cannot write %s: %s\n", done, strerror(errno));
+        return DC_EXIT_RUNTIME;
+    }
+    return rc;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+    const char *out = "-", *dir = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        else if (!dir) dir = argv[i];
+        else dir = NULL, i = argc;
+    }
+    if (!dir) {
+        fprintf(stderr, "usage: docclean merge OUT_DIR [-o FILE]\n");
+        return DC_EXIT_USAGE;
+    }
+    return dc_merge_shards(dir, out);
+}
+
 static int cmd_status(int argc, char **argv)
 {
     const char *dir = NULL;
@@ -338,7 +433,19 @@ static int cmd_run(int argc, char **argv)
     if (rc == DC_EXIT_OK) rc = resolve_options(&a);
     const char *state_dir = a.state_dir;
     if (rc == DC_EXIT_OK && !state_dir) state_dir = dc_host_get()->opt_str(a.run_sec, "state");
-    if (rc == DC_EXIT_OK && state_dir) {
+    dc_shard_spec shard = {0, 0};
+    if (rc == DC_EXIT_OK && a.shard && dc_shard_parse(a.shard, &shard) != 0) {
+        fprintf(stderr, "docclean: --shard takes I/N with 0 <= I < N, not '%s'\n", a.shard);
+        rc = DC_EXIT_USAGE;
+    } else if (rc == DC_EXIT_OK && !a.shard) {
+        dc_shard_from_env(&shard); /* a Slurm job array task */
+    }
+    if (rc == DC_EXIT_OK && shard.count && state_dir) {
+        fprintf(stderr, "docclean: --shard and --state do not combine\n");
+        rc = DC_EXIT_USAGE;
+    } else if (rc == DC_EXIT_OK && shard.count) {
+        rc = run_shard(&a, pl, &shard);
+    } else if (rc == DC_EXIT_OK && state_dir) {
         rc = run_unattended(&a, pl, state_dir);
     } else if (rc == DC_EXIT_OK) {
         if (!a.run.rejects_path) a.run.rejects_path = rej = default_rejects(a.run.out_path);
@@ -488,6 +595,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "check-config")) return cmd_check_config(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins")) return cmd_plugins(argc - 1, argv + 1);
     if (!strcmp(cmd, "status")) return cmd_status(argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge")) return cmd_merge(argc - 1, argv + 1);
+    if (!strcmp(cmd, "slurm")) return dc_cmd_slurm(argc - 1, argv + 1);
     fprintf(stderr, "docclean: unknown command '%s'\n", cmd);
     usage(stderr);
     return DC_EXIT_USAGE;

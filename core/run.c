@@ -39,6 +39,7 @@ typedef struct item {
     char *reject;
     size_t next_stage;        /* first stage still to run */
     size_t raw_bytes;
+    uint32_t file_idx;        /* index into run_state.files */
     int filled;
 } item;
 
@@ -66,6 +67,9 @@ typedef struct run_state {
 
     dc_run_report rep;
     uint64_t t_start;
+    uint32_t *file_gidx;      /* sharded: global index of each file */
+    FILE *order;              /* sharded: .order sidecar (temporary name) */
+    char *order_tmp;
 } run_state;
 
 #define MAX_INFLIGHT_BYTES ((uint64_t)512 << 20)
@@ -207,10 +211,11 @@ typedef struct raw_item {
     dc_raw_doc raw;
 } raw_item;
 
-static void produce_raw(run_state *st, dc_raw_doc *raw)
+static void produce_raw(run_state *st, dc_raw_doc *raw, size_t file_idx)
 {
     raw_item *ri = dc_xcalloc(1, sizeof *ri);
     ri->raw = *raw;
+    ri->it.file_idx = (uint32_t)file_idx;
     ri->it.raw_bytes = raw->len;
     memset(raw, 0, sizeof *raw);
     produce(st, &ri->it);
@@ -231,14 +236,14 @@ static void *reader_main(void *arg)
             raw.meta = dc_meta_new();
             raw.reject_reason = dc_xstrdup(err[0] ? err : "cannot open input");
             if (st->mode == PASS_MAIN) atomic_fetch_add(&st->rep.input_errors, 1);
-            produce_raw(st, &raw);
+            produce_raw(st, &raw, f);
             continue;
         }
         dc_raw_doc raw;
         memset(&raw, 0, sizeof raw);
         while (!st->stop && dc_reader_next(r, &raw) == 1) {
             atomic_fetch_add(&st->rep.bytes_read, raw.len);
-            produce_raw(st, &raw);
+            produce_raw(st, &raw, f);
         }
         dc_reader_close(r);
         atomic_fetch_add(&st->rep.files_done, 1);
@@ -359,6 +364,10 @@ static void finish_main(run_state *st, sinks *k, item *it)
     atomic_fetch_add(&st->rep.kept, 1);
     atomic_fetch_add(&st->rep.bytes_out, d->len);
     if (dc_writer_put_doc(k->out, d) != 0) k->failed = 1;
+    if (st->order) {
+        uint32_t g = st->file_gidx ? st->file_gidx[it->file_idx] : it->file_idx;
+        if (dc_order_write(st->order, g, (uint32_t)d->source_line) != 0) k->failed = 1;
+    }
 }
 
 static int finish_prepass(run_state *st, item *it)
@@ -446,6 +455,33 @@ static void reset_stage_stats(dc_pipeline *p)
         int n = atomic_load(&s->ncounters);
         for (int c = 0; c < n; c++) atomic_store(&s->counters[c].value, 0);
     }
+}
+
+static int open_order(run_state *st)
+{
+    size_t n = strlen(st->o->order_path) + 32;
+    st->order_tmp = dc_xmalloc(n);
+    snprintf(st->order_tmp, n, "%s.tmp.%d", st->o->order_path, (int)getpid());
+    st->order = fopen(st->order_tmp, "wb");
+    if (!st->order) {
+        dc_log_core(DC_LOG_ERROR, "%s: %s", st->order_tmp, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int commit_order(run_state *st)
+{
+    if (!st->order) return 0;
+    int bad = fflush(st->order) != 0 || fsync(fileno(st->order)) != 0;
+    bad |= fclose(st->order) != 0;
+    st->order = NULL;
+    if (bad || rename(st->order_tmp, st->o->order_path) != 0) {
+        dc_log_core(DC_LOG_ERROR, "%s: %s", st->o->order_path, strerror(errno));
+        unlink(st->order_tmp);
+        return -1;
+    }
+    return 0;
 }
 
 /* Rejects made by dedup stages are the run's duplicates. */
@@ -584,6 +620,11 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
         dc_log_core(DC_LOG_ERROR, "input: %s: %s", ierr.v[i].path, ierr.v[i].reason);
         atomic_fetch_add(&st.rep.input_errors, 1);
     }
+    if (o->shard.count) dc_shard_filter(&st.files, &o->shard, &st.file_gidx);
+    if (o->order_path && open_order(&st) != 0) {
+        rc = DC_EXIT_RUNTIME;
+        goto out_quiet;
+    }
     if (o->state) {
         size_t unsettled = 0;
         size_t done = dc_state_filter_inputs(o->state, &st.files, &unsettled);
@@ -632,7 +673,7 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
         if (k.rej) dc_writer_abort(k.rej);
         rc = DC_EXIT_RUNTIME;
     } else {
-        if (commit_all(p, &k) != 0) rc = DC_EXIT_RUNTIME;
+        if (commit_all(p, &k) != 0 || commit_order(&st) != 0) rc = DC_EXIT_RUNTIME;
         else if (o->state && commit_state(&st, p) != 0) rc = DC_EXIT_RUNTIME;
         else if (st.rep.input_errors) rc = DC_EXIT_INPUT;
     }
@@ -654,6 +695,12 @@ out:
             rc = DC_EXIT_RUNTIME;
     }
 out_quiet:
+    if (st.order) { /* not committed: a failed run leaves no .order */
+        fclose(st.order);
+        unlink(st.order_tmp);
+    }
+    free(st.order_tmp);
+    free(st.file_gidx);
     if (spooled > 0) unlink(spool);
     dc_report_free(&st.rep);
     dc_input_list_free(&st.files);

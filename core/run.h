@@ -8,6 +8,7 @@
 
 #include "io.h"
 #include "loader.h"
+#include "shard.h"
 
 typedef struct dc_run_opts {
     const char *out_path;     /* NULL or "-" = stdout                        */
@@ -21,6 +22,10 @@ typedef struct dc_run_opts {
     /* Unattended mode (--state): outputs are written into the state's
      * staging dir under these names and published by the ledger commit. */
     struct dc_state *state;
+    /* Sharded runs (--shard I/N): only this shard's files, and the .order
+     * sidecar that `docclean merge` needs. */
+    dc_shard_spec shard;
+    const char *order_path;
     const char *const *state_outputs;
     size_t nstate_outputs;
 } dc_run_opts;

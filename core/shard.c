@@ -1,0 +1,223 @@
+/*
+ * shard.c - shard assignment, the .order sidecar and the exact merge.
+ */
+#include "shard.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "buf.h"
+#include "core.h"
+
+int dc_shard_parse(const char *s, dc_shard_spec *out)
+{
+    char *end;
+    unsigned long i = strtoul(s, &end, 10);
+    if (end == s || *end != '/') return -1;
+    const char *p = end + 1;
+    unsigned long n = strtoul(p, &end, 10);
+    if (end == p || *end || n == 0 || i >= n || n > 1000000) return -1;
+    out->index = (unsigned)i;
+    out->count = (unsigned)n;
+    return 0;
+}
+
+int dc_shard_from_env(dc_shard_spec *out)
+{
+    const char *id = getenv("SLURM_ARRAY_TASK_ID"), *cnt = getenv("SLURM_ARRAY_TASK_COUNT");
+    const char *min = getenv("SLURM_ARRAY_TASK_MIN");
+    if (!id || !cnt) return -1;
+    long i = atol(id) - (min ? atol(min) : 0), n = atol(cnt);
+    if (n <= 0 || i < 0 || i >= n) return -1;
+    out->index = (unsigned)i;
+    out->count = (unsigned)n;
+    return 0;
+}
+
+unsigned dc_shard_of(const char *rel, unsigned count)
+{
+    return (unsigned)(XXH3_64bits(rel, strlen(rel)) % count);
+}
+
+void dc_shard_filter(dc_input_list *files, const dc_shard_spec *s, uint32_t **gidx)
+{
+    *gidx = dc_xcalloc(files->n ? files->n : 1, sizeof **gidx);
+    size_t w = 0;
+    for (size_t i = 0; i < files->n; i++) {
+        dc_input_file *f = &files->v[i];
+        if (s->count && dc_shard_of(f->rel, s->count) != s->index) {
+            free(f->path);
+            free(f->rel);
+            continue;
+        }
+        (*gidx)[w] = (uint32_t)i;
+        files->v[w++] = *f;
+    }
+    files->n = w;
+}
+
+int dc_order_write(FILE *f, uint32_t file_index, uint32_t line)
+{
+    unsigned char b[8];
+    for (int i = 0; i < 4; i++) {
+        b[i] = (unsigned char)(file_index >> (8 * i));
+        b[4 + i] = (unsigned char)(line >> (8 * i));
+    }
+    return fwrite(b, 1, 8, f) == 8 ? 0 : -1;
+}
+
+/* ---------------- merge ---------------- */
+
+/* Line reader over a .jsonl or .jsonl.zst shard output. */
+typedef struct shard_in {
+    FILE *fp, *order;
+    ZSTD_DCtx *z;
+    char in[1 << 16];
+    ZSTD_inBuffer zin;
+    dc_buf pending; /* decompressed bytes not yet consumed */
+    size_t pos;
+    int eof;
+    uint64_t key; /* current record's order key */
+    dc_buf line;  /* current record */
+    int have;
+} shard_in;
+
+static int fill(shard_in *s)
+{
+    if (s->pos) {
+        memmove(s->pending.data, s->pending.data + s->pos, s->pending.len - s->pos);
+        s->pending.len -= s->pos;
+        s->pos = 0;
+    }
+    if (!s->z) {
+        char buf[1 << 16];
+        size_t n = fread(buf, 1, sizeof buf, s->fp);
+        if (n == 0) return -1;
+        dc_buf_append(&s->pending, buf, n);
+        return 0;
+    }
+    for (;;) {
+        if (s->zin.pos == s->zin.size) {
+            size_t n = fread(s->in, 1, sizeof s->in, s->fp);
+            if (n == 0) return -1;
+            s->zin = (ZSTD_inBuffer){s->in, n, 0};
+        }
+        dc_buf_reserve(&s->pending, 1 << 17);
+        ZSTD_outBuffer out = {s->pending.data + s->pending.len, (1 << 17), 0};
+        size_t r = ZSTD_decompressStream(s->z, &out, &s->zin);
+        if (ZSTD_isError(r)) return -2;
+        s->pending.len += out.pos;
+        if (out.pos) return 0;
+    }
+}
+
+/* Advance to the next record; 0 ok, 1 end, -1 error. */
+static int shard_next(shard_in *s)
+{
+    s->have = 0;
+    for (;;) {
+        char *nl = s->pending.len > s->pos ? memchr(s->pending.data + s->pos, '\n', s->pending.len - s->pos) : NULL;
+        if (nl) {
+            size_t n = (size_t)(nl - (s->pending.data + s->pos)) + 1;
+            s->line.len = 0;
+            dc_buf_append(&s->line, s->pending.data + s->pos, n);
+            s->pos += n;
+            break;
+        }
+        int r = fill(s);
+        if (r == -2) return -1;
+        if (r == -1) return s->pending.len > s->pos ? -1 : 1; /* a partial last line is corruption */
+    }
+    unsigned char b[8];
+    if (fread(b, 1, 8, s->order) != 8) return -1;
+    uint32_t fi = 0, ln = 0;
+    for (int i = 0; i < 4; i++) {
+        fi |= (uint32_t)b[i] << (8 * i);
+        ln |= (uint32_t)b[4 + i] << (8 * i);
+    }
+    s->key = ((uint64_t)fi << 32) | ln;
+    s->have = 1;
+    return 0;
+}
+
+static int read_marker(const char *path, unsigned *idx, unsigned *cnt)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    int ok = fscanf(f, "shard %u of %u", idx, cnt) == 2;
+    fclose(f);
+    return ok ? 0 : -1;
+}
+
+int dc_merge_shards(const char *dir, const char *out_path)
+{
+    char p[PATH_MAX + 64];
+    unsigned count = 0, idx;
+    snprintf(p, sizeof p, "%s/shards/00000.done", dir);
+    if (read_marker(p, &idx, &count) != 0) {
+        fprintf(stderr, "docclean: merge: %s missing: shard 0 is not complete\n", p);
+        return DC_EXIT_INPUT;
+    }
+    shard_in *in = dc_xcalloc(count, sizeof *in);
+    int rc = DC_EXIT_OK;
+    for (unsigned i = 0; i < count && rc == DC_EXIT_OK; i++) {
+        unsigned ii, cc;
+        snprintf(p, sizeof p, "%s/shards/%05u.done", dir, i);
+        if (read_marker(p, &ii, &cc) != 0 || cc != count) {
+            fprintf(stderr, "docclean: merge: shard %u of %u is not complete (%s)\n", i, count, p);
+            rc = DC_EXIT_INPUT;
+            break;
+        }
+        snprintf(p, sizeof p, "%s/shards/%05u.jsonl.zst", dir, i);
+        in[i].fp = fopen(p, "rb");
+        in[i].z = ZSTD_createDCtx();
+        snprintf(p, sizeof p, "%s/shards/%05u.order", dir, i);
+        in[i].order = fopen(p, "rb");
+        if (!in[i].fp || !in[i].order) {
+            fprintf(stderr, "docclean: merge: shard %u: %s: %s\n", i, p, strerror(errno));
+            rc = DC_EXIT_INPUT;
+            break;
+        }
+        if (shard_next(&in[i]) < 0) rc = DC_EXIT_INPUT;
+    }
+    FILE *out = NULL;
+    char tmp[PATH_MAX + 32];
+    if (rc == DC_EXIT_OK) {
+        snprintf(tmp, sizeof tmp, "%s.tmp.%d", out_path, (int)getpid());
+        out = strcmp(out_path, "-") ? fopen(tmp, "wb") : stdout;
+        if (!out) rc = DC_EXIT_RUNTIME;
+    }
+    /* N is small (tasks, not documents): a linear pick is fine. */
+    while (rc == DC_EXIT_OK) {
+        int best = -1;
+        for (unsigned i = 0; i < count; i++)
+            if (in[i].have && (best < 0 || in[i].key < in[best].key)) best = (int)i;
+        if (best < 0) break;
+        fwrite(in[best].line.data, 1, in[best].line.len, out);
+        if (shard_next(&in[best]) < 0) {
+            fprintf(stderr, "docclean: merge: shard %d output or .order is corrupt\n", best);
+            rc = DC_EXIT_INPUT;
+        }
+    }
+    if (out && out != stdout) {
+        if (fflush(out) != 0 || fsync(fileno(out)) != 0) rc = DC_EXIT_RUNTIME;
+        fclose(out);
+        if (rc == DC_EXIT_OK && rename(tmp, out_path) != 0) rc = DC_EXIT_RUNTIME;
+        if (rc != DC_EXIT_OK) unlink(tmp);
+    }
+    for (unsigned i = 0; i < count; i++) {
+        if (in[i].fp) fclose(in[i].fp);
+        if (in[i].order) fclose(in[i].order);
+        if (in[i].z) ZSTD_freeDCtx(in[i].z);
+        dc_buf_free(&in[i].pending);
+        dc_buf_free(&in[i].line);
+    }
+    free(in);
+    return rc;
+}
