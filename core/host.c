@@ -375,8 +375,10 @@ static int host_edits_delete_line(dc_edits *e, size_t off, const char *rule)
     size_t s = off, end = off;
     while (s > 0 && t[s - 1] != '\n') s--;
     while (end < n && t[end] != '\n') end++;
-    if (end < n) end++; /* the newline goes with the line */
-    else if (s > 0) s--; /* last line: take the newline before it instead */
+    /* The newline goes with the line.  The last line has none, and taking
+     * the one before it instead would make deleting the last two lines an
+     * overlapping pair of edits. */
+    if (end < n) end++;
     return host_edits_replace(e, s, end - s, NULL, 0, rule);
 }
 

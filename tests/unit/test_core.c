@@ -34,8 +34,8 @@ static void test_edits_replace_and_delete(void **s)
     size_t n;
     assert_int_equal(h->edits_commit(e, &n), 0);
     assert_int_equal(n, 3);
-    assert_int_equal(d->len, strlen("title\nbody TEXT"));
-    assert_memory_equal(d->text, "title\nbody TEXT", d->len);
+    assert_int_equal(d->len, strlen("title\nbody TEXT\n"));
+    assert_memory_equal(d->text, "title\nbody TEXT\n", d->len);
     size_t olen;
     const char *orig = dc_doc_orig(d, &olen);
     assert_int_equal(olen, strlen(in)); /* the original survives for rejects */
@@ -62,6 +62,15 @@ static void test_edits_overlap_rejected(void **s)
     h->edits_delete_line(e, 2, "b");
     assert_int_equal(h->edits_commit(e, NULL), 0);
     assert_int_equal(d->len, 0);
+    dc_doc_free(d);
+    /* deleting the last two lines (the last without a newline) is fine */
+    d = dc_doc_new("x", "keep\nb\nc", 9);
+    e = h->edits_begin(d);
+    h->edits_delete_line(e, 5, "a");
+    h->edits_delete_line(e, 8, "b");
+    assert_int_equal(h->edits_commit(e, NULL), 0);
+    assert_int_equal(d->len, 5);
+    assert_memory_equal(d->text, "keep\n", 5);
     dc_doc_free(d);
 }
 
