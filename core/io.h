@@ -36,6 +36,9 @@ typedef struct dc_input_opts {
     dc_compress compress; /* AUTO = from extension (.gz .zst)                     */
     const char *text_field; /* JSONL text field, default "text"                    */
     const char *encoding;   /* forced input encoding, NULL = detect                */
+    int defer_parse;        /* JSONL: return raw lines (needs_parse = 1) and let the
+                               caller parse them with dc_raw_doc_parse, so the run
+                               loop can parse on its worker threads               */
 } dc_input_opts;
 
 typedef struct dc_input_list {
@@ -80,6 +83,7 @@ typedef struct dc_raw_doc {
     int is_utf8_json;   /* 1: bytes came from JSON, already valid UTF-8        */
     dc_meta *meta;      /* never NULL                                           */
     char *reject_reason;/* NULL if the document is fine                         */
+    int needs_parse;    /* defer_parse: bytes is the raw JSONL line             */
 } dc_raw_doc;
 
 typedef struct dc_reader dc_reader;
@@ -93,6 +97,9 @@ dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, cha
 int dc_reader_next(dc_reader *r, dc_raw_doc *out);
 void dc_reader_close(dc_reader *r);
 void dc_raw_doc_free(dc_raw_doc *d);
+/* Parse a deferred JSONL line in place (no-op unless needs_parse); exactly
+ * what dc_reader_next would have returned without defer_parse. */
+void dc_raw_doc_parse(dc_raw_doc *d, const char *text_field);
 
 /* ---------------- decoding ---------------- */
 

@@ -156,6 +156,7 @@ static int resolve_options(cli *a)
                          : !strcmp(comp, "zstd") ? DC_COMP_ZSTD : !strcmp(comp, "auto") ? DC_COMP_AUTO
                          : (dc_compress)-1;
     if (!a->run.in.text_field) a->run.in.text_field = h->opt_str(a->input_sec, "text_field");
+    a->run.in.defer_parse = 1; /* JSON is parsed on the worker threads */
     if (!a->run.in.encoding) a->run.in.encoding = h->opt_str(a->input_sec, "encoding");
     if ((int)a->run.in.format < 0 || (int)a->run.in.compress < 0) {
         fprintf(stderr, "docclean: --format takes auto|text|jsonl, --compression auto|none|gzip|zstd\n");

@@ -56,6 +56,7 @@ struct dc_reader {
     int eof, done;
     uint64_t line;
     dc_jscan scan;      /* reused by the fast JSONL path */
+    int defer_parse;    /* hand out raw lines (see dc_raw_doc_parse) */
 };
 
 /* ---------------- byte sources ---------------- */
@@ -154,6 +155,7 @@ dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, cha
     r->source = dc_xstrdup(f->path);
     r->rel = dc_xstrdup(f->rel ? f->rel : f->path);
     r->text_field = dc_xstrdup(opts && opts->text_field ? opts->text_field : "text");
+    r->defer_parse = opts && opts->defer_parse;
     r->size_hint = f->size;
 
     if (r->comp == DC_COMP_GZIP) {
@@ -461,6 +463,26 @@ int dc_reader_parse_line_for_test(const char *text_field, const char *p, size_t 
     return rc;
 }
 
+void dc_raw_doc_parse(dc_raw_doc *d, const char *text_field)
+{
+    if (!d->needs_parse) return;
+    /* d->id is the default id "REL:LINE"; the parser rebuilds it from REL. */
+    char *colon = strrchr(d->id, ':');
+    char *rel = dc_xstrndup(d->id, colon ? (size_t)(colon - d->id) : strlen(d->id));
+    dc_reader r;
+    memset(&r, 0, sizeof r);
+    r.source = d->source;
+    r.rel = rel;
+    r.text_field = (char *)(text_field ? text_field : "text");
+    r.line = d->line;
+    dc_raw_doc parsed;
+    parse_line(&r, &parsed, d->bytes, d->len);
+    dc_jscan_free(&r.scan);
+    free(rel);
+    dc_raw_doc_free(d);
+    *d = parsed;
+}
+
 static int blank(const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -499,6 +521,13 @@ static int next_jsonl(dc_reader *r, dc_raw_doc *out)
         if (n && p[n - 1] == '\r') n--;
         if (r->line == 1 && n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) p += 3, n -= 3;
         if (blank(p, n)) continue;
+        if (r->defer_parse) {
+            raw_doc_init(r, out, line_id(r, r->line), r->line);
+            out->bytes = dc_xstrndup(p, n);
+            out->len = n;
+            out->needs_parse = 1;
+            return 1;
+        }
         parse_line(r, out, p, n);
         return 1;
     }

@@ -55,13 +55,15 @@ typedef struct run_state {
 
     pthread_mutex_t lock;
     pthread_cond_t cv_work, cv_done, cv_space;
-    item **queue;      /* FIFO of items waiting for a worker             */
+    struct batch **queue; /* FIFO of batches waiting for a worker        */
     size_t qhead, qtail, qcap;
-    item **ring;       /* finished items, slot seq % window              */
-    size_t window;
+    struct batch **ring;  /* finished batches, slot bseq % window         */
+    size_t window;        /* batches in flight at most                    */
     size_t inflight;
     uint64_t inflight_bytes;
-    uint64_t produced; /* items created by the reader                    */
+    uint64_t produced;    /* batches queued by the reader                 */
+    uint64_t doc_seq;     /* reader only: next document number            */
+    struct batch *cur;    /* reader only: the batch being filled          */
     int reader_done;
     int stop;
 
@@ -176,34 +178,7 @@ dc_doc *dc_doc_from_raw(dc_raw_doc *raw, uint64_t seq, const dc_input_opts *in,
     return d;
 }
 
-/* ---------------- queue ---------------- */
-
-static void queue_push(run_state *st, item *it)
-{
-    if (st->qtail - st->qhead == st->qcap) { /* grow (rare: qcap starts at window) */
-        size_t ncap = st->qcap * 2;
-        item **nq = dc_xcalloc(ncap, sizeof *nq);
-        for (size_t i = st->qhead; i < st->qtail; i++) nq[i % ncap] = st->queue[i % st->qcap];
-        free(st->queue);
-        st->queue = nq;
-        st->qcap = ncap;
-    }
-    st->queue[st->qtail++ % st->qcap] = it;
-}
-
-static void produce(run_state *st, item *it)
-{
-    pthread_mutex_lock(&st->lock);
-    while (!st->stop && st->inflight > 0 &&
-           (st->inflight >= st->window || st->inflight_bytes > MAX_INFLIGHT_BYTES))
-        pthread_cond_wait(&st->cv_space, &st->lock);
-    it->seq = st->produced++;
-    st->inflight++;
-    st->inflight_bytes += it->raw_bytes;
-    queue_push(st, it);
-    pthread_cond_signal(&st->cv_work);
-    pthread_mutex_unlock(&st->lock);
-}
+/* ---------------- batches ---------------- */
 
 /* Items carry the raw doc until a worker turns it into a dc_doc. */
 typedef struct raw_item {
@@ -211,14 +186,63 @@ typedef struct raw_item {
     dc_raw_doc raw;
 } raw_item;
 
+/* Documents travel between threads in batches of consecutive documents:
+ * one lock round trip per batch instead of per document keeps the
+ * hand-off cost negligible for corpora of many small documents. */
+#define BATCH_MAX_DOCS 256
+#define BATCH_MAX_BYTES ((uint64_t)1 << 20)
+
+typedef struct batch {
+    uint64_t bseq;
+    uint64_t bytes;
+    size_t n;
+    int filled;
+    raw_item *v[BATCH_MAX_DOCS];
+} batch;
+
+static void queue_push(run_state *st, batch *b)
+{
+    if (st->qtail - st->qhead == st->qcap) { /* grow (rare: qcap starts at window) */
+        size_t ncap = st->qcap * 2;
+        batch **nq = dc_xcalloc(ncap, sizeof *nq);
+        for (size_t i = st->qhead; i < st->qtail; i++) nq[i % ncap] = st->queue[i % st->qcap];
+        free(st->queue);
+        st->queue = nq;
+        st->qcap = ncap;
+    }
+    st->queue[st->qtail++ % st->qcap] = b;
+}
+
+static void flush_batch(run_state *st)
+{
+    batch *b = st->cur;
+    if (!b) return;
+    st->cur = NULL;
+    pthread_mutex_lock(&st->lock);
+    while (!st->stop && st->inflight > 0 &&
+           (st->inflight >= st->window || st->inflight_bytes > MAX_INFLIGHT_BYTES))
+        pthread_cond_wait(&st->cv_space, &st->lock);
+    b->bseq = st->produced++;
+    st->inflight++;
+    st->inflight_bytes += b->bytes;
+    queue_push(st, b);
+    pthread_cond_signal(&st->cv_work);
+    pthread_mutex_unlock(&st->lock);
+}
+
 static void produce_raw(run_state *st, dc_raw_doc *raw, size_t file_idx)
 {
     raw_item *ri = dc_xcalloc(1, sizeof *ri);
     ri->raw = *raw;
     ri->it.file_idx = (uint32_t)file_idx;
     ri->it.raw_bytes = raw->len;
+    ri->it.seq = st->doc_seq++;
     memset(raw, 0, sizeof *raw);
-    produce(st, &ri->it);
+    if (!st->cur) st->cur = dc_xcalloc(1, sizeof(batch));
+    batch *b = st->cur;
+    b->v[b->n++] = ri;
+    b->bytes += ri->it.raw_bytes;
+    if (b->n == BATCH_MAX_DOCS || b->bytes >= BATCH_MAX_BYTES) flush_batch(st);
 }
 
 static void *reader_main(void *arg)
@@ -248,6 +272,7 @@ static void *reader_main(void *arg)
         dc_reader_close(r);
         atomic_fetch_add(&st->rep.files_done, 1);
     }
+    flush_batch(st);
     pthread_mutex_lock(&st->lock);
     st->reader_done = 1;
     pthread_cond_broadcast(&st->cv_done);
@@ -259,6 +284,7 @@ static void *reader_main(void *arg)
 static void worker_process(run_state *st, raw_item *ri)
 {
     item *it = &ri->it;
+    if (ri->raw.needs_parse) dc_raw_doc_parse(&ri->raw, st->o->in.text_field);
     it->doc = dc_doc_from_raw(&ri->raw, it->seq, &st->o->in, &it->reject_stage, &it->reject);
     dc_raw_doc_free(&ri->raw);
     if (it->reject_stage) return;
@@ -280,53 +306,59 @@ static void *worker_main(void *arg)
         while (!st->stop && st->qhead == st->qtail && !st->reader_done)
             pthread_cond_wait(&st->cv_work, &st->lock);
         if (st->stop || (st->qhead == st->qtail && st->reader_done)) break;
-        item *it = st->queue[st->qhead++ % st->qcap];
+        batch *b = st->queue[st->qhead++ % st->qcap];
         pthread_mutex_unlock(&st->lock);
-        worker_process(st, (raw_item *)it);
+        for (size_t i = 0; i < b->n; i++) worker_process(st, b->v[i]);
         pthread_mutex_lock(&st->lock);
-        it->filled = 1;
-        st->ring[it->seq % st->window] = it;
+        b->filled = 1;
+        st->ring[b->bseq % st->window] = b;
         pthread_cond_broadcast(&st->cv_done);
     }
     pthread_mutex_unlock(&st->lock);
     return NULL;
 }
 
-/* Wait for the item with sequence number `seq`; NULL when the input is
- * exhausted. */
-static item *take_in_order(run_state *st, uint64_t seq)
+/* Wait for the batch with sequence number `bseq`; NULL when the input is
+ * exhausted or the run was stopped. */
+static batch *take_in_order(run_state *st, uint64_t bseq)
 {
     pthread_mutex_lock(&st->lock);
-    item *it;
+    batch *b;
     for (;;) {
-        it = st->ring[seq % st->window];
-        if (it && it->seq == seq && it->filled) break;
-        if (st->stop || (st->reader_done && seq >= st->produced)) {
-            it = NULL;
+        b = st->ring[bseq % st->window];
+        if (b && b->bseq == bseq && b->filled) break;
+        if (st->stop || (st->reader_done && bseq >= st->produced)) {
+            b = NULL;
             break;
         }
         pthread_cond_wait(&st->cv_done, &st->lock);
     }
-    if (it && !st->stop) st->ring[seq % st->window] = NULL;
-    else it = NULL;
+    if (b && !st->stop) st->ring[bseq % st->window] = NULL;
+    else b = NULL;
     pthread_mutex_unlock(&st->lock);
-    return it;
+    return b;
 }
 
-static void release_slot(run_state *st, const item *it)
+static void release_slot(run_state *st, const batch *b)
 {
     pthread_mutex_lock(&st->lock);
     st->inflight--;
-    st->inflight_bytes -= it->raw_bytes;
+    st->inflight_bytes -= b->bytes;
     pthread_cond_signal(&st->cv_space);
     pthread_mutex_unlock(&st->lock);
 }
 
-static void item_free(item *it)
+static void batch_free(batch *b)
 {
-    dc_doc_free(it->doc);
-    free(it->reject);
-    free(it);
+    if (!b) return;
+    for (size_t i = 0; i < b->n; i++) {
+        raw_item *ri = b->v[i];
+        dc_raw_doc_free(&ri->raw);
+        dc_doc_free(ri->it.doc);
+        free(ri->it.reject);
+        free(ri);
+    }
+    free(b);
 }
 
 /* ---------------- the ordered tail ---------------- */
@@ -394,6 +426,8 @@ static int run_pass(run_state *st, sinks *k)
     st->ring = dc_xcalloc(st->window, sizeof *st->ring);
     st->qhead = st->qtail = 0;
     st->produced = 0;
+    st->doc_seq = 0;
+    st->cur = NULL;
     st->inflight = 0;
     st->inflight_bytes = 0;
     st->reader_done = 0;
@@ -406,39 +440,39 @@ static int run_pass(run_state *st, sinks *k)
     int rc = 0;
     dc_progress prog;
     dc_progress_init(&prog, st->o->progress && st->mode == PASS_MAIN, st->rep.bytes_total);
-    for (uint64_t seq = 0;; seq++) {
-        item *it = take_in_order(st, seq);
-        if (!it) break;
-        if (st->mode == PASS_MAIN) {
-            atomic_fetch_add(&st->rep.docs_in, 1);
-            finish_main(st, k, it);
-        } else if (rc == 0 && finish_prepass(st, it) != 0) {
-            rc = -1;
+    for (uint64_t bseq = 0;; bseq++) {
+        batch *b = take_in_order(st, bseq);
+        if (!b) break;
+        for (size_t i = 0; i < b->n; i++) {
+            item *it = &b->v[i]->it;
+            if (st->mode == PASS_MAIN) {
+                atomic_fetch_add(&st->rep.docs_in, 1);
+                finish_main(st, k, it);
+            } else if (rc == 0 && finish_prepass(st, it) != 0) {
+                rc = -1;
+            }
         }
-        release_slot(st, it);
-        item_free(it);
+        release_slot(st, b);
+        batch_free(b);
         dc_progress_update(&prog, st->rep.docs_in, st->rep.bytes_read, 0);
         if (rc != 0 || (k && k->failed)) {
             pthread_mutex_lock(&st->lock);
             st->stop = 1;
             pthread_cond_broadcast(&st->cv_space);
             pthread_cond_broadcast(&st->cv_work);
+            pthread_cond_broadcast(&st->cv_done);
             pthread_mutex_unlock(&st->lock);
             rc = -1;
-            /* drain what is still coming so threads can exit */
         }
     }
     dc_progress_update(&prog, st->rep.docs_in, st->rep.bytes_read, 1);
     pthread_join(rd, NULL);
     for (int i = 0; i < nw; i++) pthread_join(w[i], NULL);
-    /* Items a stopped run never took back. */
-    for (size_t i = 0; i < st->window; i++)
-        if (st->ring[i]) item_free(st->ring[i]);
-    for (size_t i = st->qhead; i < st->qtail; i++) {
-        raw_item *ri = (raw_item *)st->queue[i % st->qcap];
-        dc_raw_doc_free(&ri->raw);
-        item_free(&ri->it);
-    }
+    /* Batches a stopped run never took back. */
+    for (size_t i = 0; i < st->window; i++) batch_free(st->ring[i]);
+    for (size_t i = st->qhead; i < st->qtail; i++) batch_free(st->queue[i % st->qcap]);
+    batch_free(st->cur);
+    st->cur = NULL;
     free(w);
     free(st->queue);
     free(st->ring);
@@ -600,7 +634,7 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
     pthread_cond_init(&st.cv_work, NULL);
     pthread_cond_init(&st.cv_done, NULL);
     pthread_cond_init(&st.cv_space, NULL);
-    st.window = (size_t)(o->jobs > 0 ? o->jobs : 1) * 16 + 32;
+    st.window = (size_t)(o->jobs > 0 ? o->jobs : 1) * 4 + 4; /* batches */
     st.conc_end = 0;
     while (st.conc_end < p->n && (p->stages[st.conc_end]->desc.flags & DC_PLUGIN_CONCURRENT))
         st.conc_end++;

@@ -10,6 +10,7 @@
  * Clean text is the common case, so one read-only scan first decides
  * whether anything needs to change; only then is a new text built.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,25 +145,38 @@ static void line_normalize(const normalize *n, out_state *st, const char *s, siz
     emit_line(n, st, line, len, had_newline);
 }
 
-/* Cheap scan: does anything need fixing at all? */
+/* Any zero-width character?  memchr/memmem jump over the text; U+FEFF is
+ * searched on its own because its lead byte 0xEF also starts the common
+ * fullwidth punctuation. */
+static int has_zero_width(const char *s, size_t len)
+{
+    const char *p = s, *e = s + len;
+    while ((p = memchr(p, 0xE2, (size_t)(e - p))) != NULL) {
+        if (zero_width_len((const unsigned char *)p, (size_t)(e - p))) return 1;
+        p++;
+    }
+    return memmem(s, len, "\xEF\xBB\xBF", 3) != NULL;
+}
+
+/* Cheap scan: does anything need fixing at all?  Clean text is the common
+ * case, so this walks line ends with memchr instead of every byte. */
 static int needs_work(const normalize *n, const char *s, size_t len)
 {
     if (len == 0) return 0;
     if (n->trim && s[0] == '\n') return 1;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\r' && n->crlf) return 1;
-        if (c == '\n') {
-            if (n->trailing && trailing_ws(s, 0, i)) return 1;
-            if (n->blank && i + 2 < len && s[i + 1] == '\n' && s[i + 2] == '\n') return 1;
-            if (n->trim && i + 1 < len && s[i + 1] == '\n' && i + 2 == len) return 1;
-        } else if ((c == 0xE2 || c == 0xEF) && n->zero_width &&
-                   zero_width_len((const unsigned char *)s + i, len - i)) {
-            return 1;
-        }
+    if (n->crlf && memchr(s, '\r', len)) return 1;
+    const char *p = s, *e = s + len;
+    for (;;) {
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        size_t end = nl ? (size_t)(nl - s) : len;
+        if (n->trailing && trailing_ws(s, (size_t)(p - s), end)) return 1;
+        if (!nl) break;
+        if (n->blank && nl + 2 < e && nl[1] == '\n' && nl[2] == '\n') return 1;
+        if (n->trim && nl + 2 == e && nl[1] == '\n') return 1;
+        p = nl + 1;
+        if (p == e) break;
     }
-    if (n->trailing && trailing_ws(s, 0, len)) return 1;
-    return 0;
+    return n->zero_width && has_zero_width(s, len);
 }
 
 static dc_verdict normalize_process(void *inst, dc_doc *doc)
