@@ -556,7 +556,8 @@ static int cmd_plugins(int argc, char **argv)
                    s->desc.version ? s->desc.version : "", s->desc.description, s->plugin_file,
                    s->desc.flags & DC_PLUGIN_CONCURRENT ? "yes" : "no (runs in input order)");
             for (const dc_option_decl *d = s->desc.options; d && d->name; d++) {
-                printf("    %-22s %-7s default: %-12s %s", d->name, type_name(d->type),
+                /* default and help are separated by two spaces (scripts parse this) */
+                printf("    %-22s %-7s default: %s  %s", d->name, type_name(d->type),
                        d->default_value ? d->default_value : "(unset)", d->help ? d->help : "");
                 if (d->type == DC_OPT_ENUM && d->choices) printf(" [%s]", d->choices);
                 printf("\n");
