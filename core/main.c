@@ -28,6 +28,7 @@ static void usage(FILE *f)
             "       docclean plugins [NAME]\n"
             "       docclean status --state DIR\n"
             "       docclean merge OUT_DIR [-o FILE]   combine --shard outputs in input order\n"
+            "       docclean slurm submit|status|resume|report|finish ...   (docs/scale-out.md)\n"
             "       docclean --version | --help\n"
             "\n"
             "run options:\n"
