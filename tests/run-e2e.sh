@@ -17,8 +17,10 @@ for t in "${tests[@]}"; do
   t=$(cd "$(dirname "$t")" && pwd)/$(basename "$t")
   name=$(basename "$t" .sh)
   T=$(mktemp -d "${TMPDIR:-/tmp}/dc-e2e-$name.XXXXXX"); export T
+  t0=$SECONDS
   out=$(cd "$T" && timeout 1200 bash "$t" 2>&1); rc=$?
-  if [ $rc -eq 0 ]; then pass=$((pass+1)); echo "PASS e2e $name"; rm -rf "$T"
+  dt=$((SECONDS - t0))
+  if [ $rc -eq 0 ]; then pass=$((pass+1)); echo "PASS e2e $name (${dt}s)"; rm -rf "$T"
   elif [ $rc -eq 77 ]; then skip=$((skip+1)); echo "SKIP e2e $name: $(echo "$out" | tail -1)"; rm -rf "$T"
   else fail=$((fail+1)); echo "FAIL e2e $name (exit $rc, kept $T)"; echo "$out" | tail -40 | sed 's/^/    /'; fi
 done
