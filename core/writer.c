@@ -265,6 +265,17 @@ dc_writer *dc_writer_open(const char *path, dc_out_format fmt, char *err, size_t
         return w;
     }
     w->comp = compress_of(path);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* /dev/null, a FIFO, a terminal: nothing to rename into place. */
+        w->fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (w->fd < 0 || open_compressor(w, err, errlen) != 0) {
+            if (w->fd < 0) snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+            writer_free(w);
+            return NULL;
+        }
+        return w;
+    }
     w->tmp_path = temp_name(path);
     w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (w->fd < 0) {

@@ -30,4 +30,8 @@ ls -a | grep -q '\.tmp' && fail "temporary files left behind"
 # an unwritable output directory: clear error, runtime exit status, nothing left
 "$DOCCLEAN" run -c n.ini -q -o /nonexistent-dir/out.jsonl d.jsonl 2>err.txt; rc=$?
 expect_eq "unwritable output exit" $rc 1
+# Output to a device (regression: renaming the temporary file over /dev/null
+# replaced the device node when run as root)
+"$DOCCLEAN" run -c n.ini -q -o /dev/null --rejects /dev/null d.jsonl || fail "-o /dev/null"
+[ -c /dev/null ] || fail "/dev/null is no longer a character device"
 exit 0
