@@ -604,6 +604,8 @@ static const gcase generic_cases[] = {
     {"anticopy-noise", "# q5 L% z* 8a ~x @1 }0", "A. 正确 B. 错误 C. 不确定 D. 都不对"},
     {"editor-intro", "下面是小编为大家整理的请假条范文,仅供参考。", "编辑部的小王为大家讲解了排版要求。"},
     {"related-heading-top", "- 相关推荐", "相关推荐意见已经报送上级部门。"},
+    {"author-byline", "作者: 某某abc", "作者在书中写道:读书使人明智。"},
+    {"genre-tag", "-学习心得", "学习心得体会范文三篇"},
 };
 
 /* Doc layout puts the junk in the middle (header/footer zones still hold it
@@ -651,6 +653,7 @@ static const icase inline_cases[] = {
     {"inline-related-prefix", "相关范文:活动策划的基本步骤如下。", "活动策划的基本步骤如下。"},
     {"inline-gambling-brand", "会议指出开云体育官网要加强管理。", "会议指出要加强管理。"},
     {"inline-signature-dashes", "这是一篇关于论文检测的介绍文章。-------某某检测专家", "这是一篇关于论文检测的介绍文章。"},
+    {"inline-welcome-intro", "欢迎阅读了解请假条的写法,请假条一般由标题和正文组成。", "请假条一般由标题和正文组成。"},
 };
 
 static void test_generic_profile_inline_rules(void **s) {
@@ -674,7 +677,7 @@ static void test_generic_profile_inline_rules(void **s) {
     }
     /* negatives: look-alikes that must stay */
     const char *keep[] = {"标题:学校工作计划", "正文:", "他在【实践】中成长。", "开云南的山路很难走。",
-                          "第1页的内容很重要。", "分隔线-----", NULL};
+                          "第1页的内容很重要。", "分隔线-----", "欢迎阅读本书的读者朋友们。", NULL};
     for (int k = 0; keep[k]; k++) {
         char in[512];
         snprintf(in, sizeof in, "正文第一行内容\n%s\n", keep[k]);
