@@ -128,6 +128,8 @@ install: all
 	install -m 755 $(PLUGIN_SOS) $(DESTDIR)$(PREFIX)/lib/docclean/plugins/
 	install -m 644 include/docclean/plugin.h $(DESTDIR)$(PREFIX)/include/docclean/
 	cp -r conf $(DESTDIR)$(PREFIX)/share/docclean/
+	install -d $(DESTDIR)$(PREFIX)/share/docclean/third_party
+	cp -r third_party/opencc $(DESTDIR)$(PREFIX)/share/docclean/third_party/
 	if [ -d $(BUILD)/data ]; then cp -r $(BUILD)/data $(DESTDIR)$(PREFIX)/share/docclean/; fi
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' docclean.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/docclean.pc

@@ -108,6 +108,19 @@ static dc_options *core_section(dc_config *c, const char *name, const dc_option_
     return dc_options_build(d, s ? s->kv : NULL, s ? s->n : 0, name, err, errlen);
 }
 
+/* Load every plugin and create the stage instances. */
+static int build_pipeline(dc_config *cfg, dc_pipeline **pl)
+{
+    char err[4096];
+    *pl = dc_pipeline_build(cfg, err, sizeof err);
+    if (!*pl) {
+        fprintf(stderr, "docclean: config error: %s\n", err);
+        return DC_EXIT_CONFIG;
+    }
+    return DC_EXIT_OK;
+}
+
+/* Load the config (and, when pl is not NULL, build the pipeline). */
 static int setup_config(cli *a, dc_config **cfg, dc_pipeline **pl)
 {
     char err[4096];
@@ -133,12 +146,8 @@ static int setup_config(cli *a, dc_config **cfg, dc_pipeline **pl)
         fprintf(stderr, "docclean: config error: %s\n", err);
         return DC_EXIT_CONFIG;
     }
-    *pl = dc_pipeline_build(*cfg, err, sizeof err);
-    if (!*pl) {
-        fprintf(stderr, "docclean: config error: %s\n", err);
-        return DC_EXIT_CONFIG;
-    }
-    return DC_EXIT_OK;
+    if (!pl) return DC_EXIT_OK; /* the caller builds the pipeline later */
+    return build_pipeline(*cfg, pl);
 }
 
 static const char *pick(const char *cli_val, const dc_options *sec, const char *key)
@@ -273,7 +282,9 @@ static char *default_rejects(const char *out)
 }
 
 /* --state: lock, ledger, staged outputs named after the run. */
-static int run_unattended(cli *a, dc_pipeline *pl, const char *state_dir)
+/* The state lock is taken before any plugin is created: a second run must
+ * be refused by the lock (exit 5), not by a plugin's own lock on its index. */
+static int run_unattended(cli *a, dc_config *cfg, const char *state_dir)
 {
     if (!a->run.out_path || !strcmp(a->run.out_path, "-") || a->run.out_format == DC_OUT_TEXTDIR ||
         a->run.rejects_path || a->run.stats_path) {
@@ -296,6 +307,12 @@ static int run_unattended(cli *a, dc_pipeline *pl, const char *state_dir)
         fprintf(stderr, "docclean: %s\n", err);
         return locked ? DC_EXIT_LOCKED : DC_EXIT_RUNTIME;
     }
+    dc_pipeline *pl = NULL;
+    int brc = build_pipeline(cfg, &pl);
+    if (brc != DC_EXIT_OK) {
+        dc_state_close(st);
+        return brc;
+    }
     char out_name[128], rej_name[128], stats_name[128];
     const char *name = dc_state_run_name(st);
     snprintf(out_name, sizeof out_name, "%s.%s.zst", name,
@@ -314,6 +331,7 @@ static int run_unattended(cli *a, dc_pipeline *pl, const char *state_dir)
     ro.nstate_outputs = 3;
     int rc = dc_run(pl, a->inputs, a->ninputs, &ro);
     free(out), free(rej), free(stats);
+    dc_pipeline_free(pl); /* plugins release their own locks before ours */
     dc_state_close(st);
     return rc;
 }
@@ -430,7 +448,7 @@ static int cmd_run(int argc, char **argv)
     }
     dc_config *cfg = NULL;
     dc_pipeline *pl = NULL;
-    int rc = setup_config(&a, &cfg, &pl);
+    int rc = setup_config(&a, &cfg, NULL);
     char *rej = NULL;
     if (rc == DC_EXIT_OK) rc = resolve_options(&a);
     const char *state_dir = a.state_dir;
@@ -445,13 +463,15 @@ static int cmd_run(int argc, char **argv)
     if (rc == DC_EXIT_OK && shard.count && state_dir) {
         fprintf(stderr, "docclean: --shard and --state do not combine\n");
         rc = DC_EXIT_USAGE;
-    } else if (rc == DC_EXIT_OK && shard.count) {
-        rc = run_shard(&a, pl, &shard);
     } else if (rc == DC_EXIT_OK && state_dir) {
-        rc = run_unattended(&a, pl, state_dir);
-    } else if (rc == DC_EXIT_OK) {
-        if (!a.run.rejects_path) a.run.rejects_path = rej = default_rejects(a.run.out_path);
-        rc = dc_run(pl, a.inputs, a.ninputs, &a.run);
+        rc = run_unattended(&a, cfg, state_dir);
+    } else if (rc == DC_EXIT_OK && (rc = build_pipeline(cfg, &pl)) == DC_EXIT_OK) {
+        if (shard.count) {
+            rc = run_shard(&a, pl, &shard);
+        } else {
+            if (!a.run.rejects_path) a.run.rejects_path = rej = default_rejects(a.run.out_path);
+            rc = dc_run(pl, a.inputs, a.ninputs, &a.run);
+        }
     }
     free(rej);
     dc_pipeline_free(pl);

@@ -598,9 +598,9 @@ static int open_sinks(const dc_run_opts *o, sinks *k)
     return 0;
 }
 
-/* Output first, then rejects, then each stage's finish() (an index commit
- * must never get ahead of the output it describes). */
-static int commit_all(dc_pipeline *p, sinks *k)
+/* Make the output and rejects durable under their final (or, with
+ * --state, staged) names. */
+static int commit_writers(sinks *k)
 {
     char err[1024];
     int rc = 0;
@@ -612,16 +612,39 @@ static int commit_all(dc_pipeline *p, sinks *k)
         dc_log_core(DC_LOG_ERROR, "rejects: %s", err);
         rc = -1;
     }
-    for (size_t i = 0; rc == 0 && i < p->n; i++) {
+    return rc;
+}
+
+/* Each stage's finish(): commits plugin state such as the dedup index. */
+static int finish_stages(dc_pipeline *p)
+{
+    char err[1024];
+    for (size_t i = 0; i < p->n; i++) {
         dc_stage *s = p->stages[i];
         err[0] = '\0';
         if (s->desc.finish && s->desc.finish(s->instance, err, sizeof err) != 0) {
             dc_log_core(DC_LOG_ERROR, "stage '%s': finish failed: %s", s->name,
                         err[0] ? err : "(no message)");
-            rc = -1;
+            return -1;
         }
     }
-    return rc;
+    return 0;
+}
+
+/* The order of commits is what makes runs crash safe:
+ *  - plain runs: output durable first, then plugin state (an index never
+ *    gets ahead of the output it describes);
+ *  - --state runs: outputs durable in staging, then the ledger commit (the
+ *    commit point) and publishing, then plugin state.  A crash between the
+ *    ledger and finish() leaves the dedup index without that run's
+ *    documents (later runs may keep a copy of them) but can never lose or
+ *    repeat a document; the other order could drop documents as
+ *    "duplicates" of themselves when the run is redone. */
+static int commit_run(run_state *st, dc_pipeline *p, sinks *k)
+{
+    if (commit_writers(k) != 0 || commit_order(st) != 0) return -1;
+    if (st->o->state && commit_state(st, p) != 0) return -1;
+    return finish_stages(p);
 }
 
 int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opts *o)
@@ -707,8 +730,7 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
         if (k.rej) dc_writer_abort(k.rej);
         rc = DC_EXIT_RUNTIME;
     } else {
-        if (commit_all(p, &k) != 0 || commit_order(&st) != 0) rc = DC_EXIT_RUNTIME;
-        else if (o->state && commit_state(&st, p) != 0) rc = DC_EXIT_RUNTIME;
+        if (commit_run(&st, p, &k) != 0) rc = DC_EXIT_RUNTIME;
         else if (st.rep.input_errors) rc = DC_EXIT_INPUT;
     }
     if (o->state && rc == DC_EXIT_RUNTIME) {

@@ -146,7 +146,7 @@ static void rm_rf(const char *path)
     }
 }
 
-/* Step 4 again for committed runs whose outputs were not all published,
+/* Step 3 again for committed runs whose outputs were not all published,
  * then drop whatever uncommitted runs left in staging. */
 static int recover(dc_state *s, char *err, size_t errlen)
 {

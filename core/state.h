@@ -4,13 +4,13 @@
  *
  * Exactly-once protocol (see state.c for the recovery half):
  *   1. outputs are written and made durable under OUT/.staging/RUN/;
- *   2. plugins' finish() commit their own state (the dedup index);
- *   3. one ledger transaction records the run, its files and its outputs:
+ *   2. one ledger transaction records the run, its files and its outputs:
  *      this is the commit point;
- *   4. outputs are renamed from .staging into OUT and the directory fsynced.
- * A run killed before 3 leaves only staging files: the next run deletes
- * them and processes the same inputs again.  A run killed after 3 is rolled
- * forward by the next run (step 4 is repeated).
+ *   3. outputs are renamed from .staging into OUT and the directory fsynced;
+ *   4. plugins' finish() commit their own state (the dedup index).
+ * A run killed before 2 leaves only staging files: the next run deletes
+ * them and processes the same inputs again.  A run killed after 2 is rolled
+ * forward by the next run (step 3 is repeated).
  */
 #ifndef DC_STATE_H
 #define DC_STATE_H

@@ -35,6 +35,16 @@ wait
 expect_contains status.txt "last error: none"
 expect_contains status.txt "files in ledger: 4"
 [ "$(grep -c ' ok ' status.txt)" -eq 3 ] || fail "status should list 3 runs with documents: $(cat status.txt)"
+# with a dedup index in the pipeline the run lock still decides (exit 5),
+# not the index's own lock (regression: plugins were created before the lock)
+printf '[pipeline]\nstages = normalize, dedup\n[dedup]\nindex = %s/st/idx\n' "$T" > dd.ini
+"$DOCCLEAN" run -c dd.ini -q --state st -o out in 2>/dev/null || fail "run with dedup index"
+[ -f st/idx/docclean.lock ] || fail "dedup index lock file not where expected"
+flock st/lock flock st/idx/docclean.lock sleep 3 &
+sleep 0.5
+"$DOCCLEAN" run -c dd.ini -q --state st -o out in 2>log9; rc=$?
+expect_eq "locked exit with dedup index" $rc 5
+wait
 # a failing run exits non-zero (cron mails) and is recorded
 mkdir ro; printf 'x\n' > in/late.txt; touch -d '5 minutes ago' in/late.txt
 printf '[pipeline]\nstages = normalize\n' > bad.ini

@@ -1,0 +1,555 @@
+/*
+ * dedup.c - the `dedup` stage: exact duplicates, near duplicates (MinHash
+ * LSH) and repeated boilerplate lines, against a persistent index.
+ *
+ * Decision per document, in input order (the stage is not CONCURRENT, so the
+ * core calls process() from one thread with increasing seq; that makes the
+ * result the same for any -j):
+ *   1. drop repeated lines whose distinct-document count (prepass of this
+ *      run + earlier runs in the index) reaches line_min_docs;
+ *   2. exact: XXH3-128 of the normalized text seen before -> drop;
+ *   3. near: candidates share an LSH band; a candidate verifies when its
+ *      estimated Jaccard >= threshold.  The document joins the cluster with
+ *      the earliest kept document (smallest root) among verified candidates
+ *      and is dropped with dup_of = that kept document.
+ * Every document that is not an exact copy is added to the index (kept ones
+ * as roots, near duplicates pointing at their root), so clusters grow
+ * transitively as union-find would, except that two clusters whose kept
+ * documents were both already written are not merged (streaming: nothing
+ * already output is taken back).  The result is a deterministic function of
+ * input order and signatures, so a sharded run can reproduce it exactly.
+ */
+/* Error messages are bounded buffers; a truncated path in a message is fine. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "docclean/plugin.h"
+#include "index.h"
+#include "lines.h"
+#include "minhash.h"
+#include "norm.h"
+
+#define MAX_CANDIDATES 4096
+
+enum { C_DOCS, C_EXACT, C_NEAR, C_OLD, C_SHORT, C_CAND, C_LINES, C_LINE_BYTES, C_LINE_DOCS,
+       C_LINE_SKIP, C_NCOUNTERS };
+static const char *const counter_names[C_NCOUNTERS] = {
+    "docs", "exact_dups", "near_dups", "dups_of_earlier_runs", "short_docs_exact_only",
+    "candidates_verified", "repeated_lines_removed", "repeated_line_bytes_removed",
+    "docs_with_lines_removed", "docs_mostly_repeated_lines_kept"};
+
+/* One document's hashes (the signature and sketch live in the instance). */
+typedef struct doc_hashes {
+    uint8_t exact[16];
+    int use_near;
+    uint64_t bh[256];
+} doc_hashes;
+
+/* keep = longest: the prepass's clustering of this run, by prepass ordinal. */
+typedef struct longest_plan {
+    dx_index *pix;      /* temporary index of this run (NULL: keep = first) */
+    uint32_t n, cap, next;
+    uint32_t base;      /* first document number this run gets in the index */
+    uint64_t *seq;      /* input ordinal, to check process() sees the same stream */
+    uint32_t *root;     /* cluster root (an ordinal) */
+    uint32_t *best;     /* at roots: the longest member so far */
+    uint32_t *len;      /* normalized length */
+    uint32_t *old;      /* root in the index of an earlier run's match, or DX_NO_DOC */
+    float *old_sim;     /* its similarity (2 = exact) */
+} longest_plan;
+
+typedef struct dedup {
+    const dc_host *host;
+    dc_stage *stage;
+    int counters[C_NCOUNTERS];
+    int do_exact, do_near, do_lines, scope_site;
+    double threshold, line_max_fraction;
+    size_t min_shingles;
+    uint32_t line_min_docs;
+    line_rules lr;
+    norm_fold fold;
+    mh_params mh;
+    dx_index *ix;
+    u64map line_counts;  /* this run's prepass counts */
+    u64map prepass_seen; /* exact hashes seen by the prepass */
+    norm_out norm, scratch;
+    line_info *lines;
+    size_t lines_cap;
+    uint64_t *keys;
+    size_t keys_cap;
+    uint32_t *sig, *cands;
+    uint8_t *sketch;
+    int committed;
+    longest_plan plan;
+} dedup;
+
+static const dc_option_decl options[] = {
+    {"exact", DC_OPT_BOOL, "true", "drop documents whose normalized text was seen before", NULL},
+    {"near", DC_OPT_BOOL, "true", "drop near duplicates (MinHash LSH)", NULL},
+    {"lines", DC_OPT_BOOL, "true", "remove lines repeated across many documents (CCNet style)", NULL},
+    {"threshold", DC_OPT_DOUBLE, "0.8", "estimated Jaccard at or above which a candidate is a duplicate", NULL},
+    {"shingle", DC_OPT_INT, "5", "tokens per shingle (a CJK char or an ASCII word is one token)", NULL},
+    {"bands", DC_OPT_INT, "14", "LSH bands", NULL},
+    {"rows", DC_OPT_INT, "8", "MinHash values per band (K = bands * rows)", NULL},
+    {"seed", DC_OPT_INT, "1", "seed of the MinHash permutations (recorded in the index)", NULL},
+    {"min_shingles", DC_OPT_INT, "10", "documents with fewer shingles use the exact hash only", NULL},
+    {"keep", DC_OPT_ENUM, "first",
+     "which copy of a cluster is kept: the earliest indexed, or the longest (decided in the prepass)", "first|longest"},
+    {"index", DC_OPT_PATH, NULL, "persistent index directory (LMDB); unset: dedup within this run only", NULL},
+    {"tmp_dir", DC_OPT_PATH, NULL, "where the per-run index lives when `index` is unset (default $TMPDIR)", NULL},
+    {"fold_traditional", DC_OPT_BOOL, "true", "fold traditional to simplified characters when a table is found", NULL},
+    {"t2s_table", DC_OPT_PATH, NULL, "OpenCC TSCharacters.txt (default: looked up under the data dir)", NULL},
+    {"line_min_docs", DC_OPT_INT, "5", "a line is boilerplate when this many distinct documents contain it", NULL},
+    {"line_min_chars", DC_OPT_INT, "10", "only lines longer than this (normalized code points) are considered", NULL},
+    {"line_heading_max_chars", DC_OPT_INT, "40", "heading-looking lines (一、… 第三章…) up to this long are never removed", NULL},
+    {"line_max_fraction", DC_OPT_DOUBLE, "0.5", "if repeated lines are more than this share of a document, remove none", NULL},
+    {"line_scope", DC_OPT_ENUM, "site", "count lines per site (meta site, or host of meta url) or globally", "site|global"},
+    {NULL, 0, NULL, NULL, NULL}};
+
+/* ---- setup ---- */
+
+static void find_fold_table(dedup *d, const dc_options *o, int *loaded)
+{
+    const dc_host *h = d->host;
+    char err[512], path[4096];
+    const char *explicit = h->opt_str(o, "t2s_table");
+    *loaded = 0;
+    if (!h->opt_bool(o, "fold_traditional")) return;
+    const char *cands[] = {"%s/third_party/opencc/TSCharacters.txt", "%s/../third_party/opencc/TSCharacters.txt",
+                           "%s/data/opencc/TSCharacters.txt"};
+    for (size_t i = 0; i < (explicit ? 1 : 3); i++) {
+        if (explicit) snprintf(path, sizeof path, "%s", explicit);
+        else snprintf(path, sizeof path, cands[i], h->data_dir());
+        if (!explicit && access(path, R_OK) != 0) continue;
+        if (norm_fold_load(&d->fold, path, err, sizeof err) == 0) {
+            *loaded = 1;
+            return;
+        }
+        h->log(d->stage, DC_LOG_WARN, "%s; traditional characters are not folded", err);
+        return;
+    }
+    h->log(d->stage, DC_LOG_INFO, "no TSCharacters.txt under %s: traditional characters are not folded",
+           h->data_dir());
+}
+
+static void *dedup_create(const dc_host *host, dc_stage *stage, const dc_options *o, char *err, size_t errlen)
+{
+    dedup *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->host = host;
+    d->stage = stage;
+    for (int i = 0; i < C_NCOUNTERS; i++) d->counters[i] = host->counter_register(stage, counter_names[i]);
+    d->do_exact = host->opt_bool(o, "exact");
+    d->do_near = host->opt_bool(o, "near");
+    d->do_lines = host->opt_bool(o, "lines");
+    d->threshold = host->opt_double(o, "threshold");
+    d->min_shingles = (size_t)host->opt_int(o, "min_shingles");
+    d->line_min_docs = (uint32_t)host->opt_int(o, "line_min_docs");
+    d->line_max_fraction = host->opt_double(o, "line_max_fraction");
+    d->scope_site = strcmp(host->opt_str(o, "line_scope"), "site") == 0;
+    int64_t sh = host->opt_int(o, "shingle"), bands = host->opt_int(o, "bands"), rows = host->opt_int(o, "rows");
+    int64_t lmc = host->opt_int(o, "line_min_chars"), lhc = host->opt_int(o, "line_heading_max_chars");
+    if (sh < 1 || sh > 64 || bands < 1 || bands > 255 || bands * rows > 4096 || rows < 1 || rows > 64 || lmc < 0 || lhc < 0 ||
+        d->line_min_docs < 2 || host->opt_int(o, "min_shingles") < 1 || d->threshold <= 0 || d->threshold > 1) {
+        snprintf(err, errlen, "dedup: need 1<=shingle<=64, 1<=bands<=255, 1<=rows<=64, min_shingles>=1, "
+                              "line_min_docs>=2, 0<threshold<=1");
+        free(d);
+        return NULL;
+    }
+    mh_params_init(&d->mh, (int)sh, (int)bands, (int)rows, (uint64_t)host->opt_int(o, "seed"));
+    int folded;
+    find_fold_table(d, o, &folded);
+    d->lr.min_chars = (size_t)lmc;
+    d->lr.heading_max_chars = (size_t)lhc;
+    d->lr.fold = folded ? &d->fold : NULL;
+    int k = mh_k(&d->mh);
+    d->sig = calloc((size_t)k, sizeof *d->sig);
+    d->sketch = calloc((size_t)k, 1);
+    d->cands = calloc(MAX_CANDIDATES, sizeof *d->cands);
+    if (!d->sig || !d->sketch || !d->cands) abort();
+    char params[256];
+    snprintf(params, sizeof params, "%s fold=%016llx shingle=%d bands=%d rows=%d seed=%lld bandkey=%d+16 sketch=oph4",
+             NORM_VERSION, folded ? (unsigned long long)d->fold.digest : 0ULL, (int)sh, (int)bands, (int)rows,
+             (long long)host->opt_int(o, "seed"), DX_BAND_PREFIX_BITS);
+    char ierr[768];
+    d->ix = dx_open(host->opt_str(o, "index"), host->opt_str(o, "tmp_dir"), params, k, ierr, sizeof ierr);
+    if (d->ix && strcmp(host->opt_str(o, "keep"), "longest") == 0) {
+        d->plan.base = dx_next_doc(d->ix);
+        d->plan.pix = dx_open(NULL, host->opt_str(o, "tmp_dir"), params, k, ierr, sizeof ierr);
+        if (!d->plan.pix) {
+            dx_close(d->ix);
+            d->ix = NULL;
+        }
+    }
+    if (!d->ix) {
+        snprintf(err, errlen, "dedup: %s", ierr);
+        mh_params_free(&d->mh);
+        norm_fold_free(&d->fold);
+        free(d->sig), free(d->sketch), free(d->cands), free(d);
+        return NULL;
+    }
+    return d;
+}
+
+static void dedup_destroy(void *p)
+{
+    dedup *d = p;
+    if (!d) return;
+    dx_close(d->ix); /* rolls back unless finish() committed */
+    dx_close(d->plan.pix);
+    free(d->plan.seq), free(d->plan.root), free(d->plan.best), free(d->plan.len);
+    free(d->plan.old), free(d->plan.old_sim);
+    mh_params_free(&d->mh);
+    norm_fold_free(&d->fold);
+    u64map_free(&d->line_counts);
+    u64map_free(&d->prepass_seen);
+    norm_out_free(&d->norm);
+    norm_out_free(&d->scratch);
+    free(d->lines), free(d->keys), free(d->sig), free(d->sketch), free(d->cands);
+    free(d);
+}
+
+/* ---- repeated lines ---- */
+
+static uint64_t doc_scope(dedup *d, const dc_doc *doc)
+{
+    if (!d->scope_site) return 0;
+    size_t n = 0;
+    const char *s = d->host->meta_get(doc, "site", &n);
+    if (s && n) return lines_scope(s, n);
+    s = d->host->meta_get(doc, "url", &n);
+    if (s && n) {
+        size_t hl;
+        const char *host = lines_url_host(s, n, &hl);
+        return lines_scope(host, hl);
+    }
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int plan_add(dedup *d, const dc_doc *doc);
+
+static int dedup_prepass(void *p, const dc_doc *doc)
+{
+    dedup *d = p;
+    if (d->plan.pix && (d->do_exact || d->do_near) && plan_add(d, doc) != 0) {
+        d->host->log(d->stage, DC_LOG_ERROR, "keep=longest prepass: %s",
+                     dx_error(d->plan.pix) ? dx_error(d->plan.pix) : dx_error(d->ix) ? dx_error(d->ix) : "index numbering");
+        return -1;
+    }
+    if (!d->do_lines) return 0;
+    /* Exact copies would count each of their lines again; skip them. */
+    norm_text(doc->text, doc->len, d->lr.fold, &d->norm);
+    XXH128_hash_t h = XXH3_128bits(d->norm.text, d->norm.len);
+    uint32_t *seen = u64map_slot(&d->prepass_seen, h.low64 ^ h.high64);
+    if (*seen) return 0;
+    *seen = 1;
+    size_t n = lines_scan(doc->text, doc->len, doc_scope(d, doc), &d->lr, &d->lines, &d->lines_cap, &d->scratch);
+    size_t nk = 0;
+    if (n > d->keys_cap) {
+        d->keys_cap = n;
+        d->keys = realloc(d->keys, n * sizeof *d->keys);
+        if (!d->keys) abort();
+    }
+    for (size_t i = 0; i < n; i++)
+        if (d->lines[i].key) d->keys[nk++] = d->lines[i].key;
+    qsort(d->keys, nk, sizeof *d->keys, cmp_u64);
+    for (size_t i = 0; i < nk; i++)
+        if (i == 0 || d->keys[i] != d->keys[i - 1]) (*u64map_slot(&d->line_counts, d->keys[i]))++;
+    return 0;
+}
+
+static uint32_t line_count(dedup *d, uint64_t key)
+{
+    uint32_t c = u64map_get(&d->line_counts, key);
+    if (dx_persistent(d->ix)) c += dx_line_count(d->ix, key);
+    return c;
+}
+
+static void remove_repeated_lines(dedup *d, dc_doc *doc)
+{
+    if (!d->line_counts.n && !dx_persistent(d->ix)) return; /* nothing counted */
+    size_t n = lines_scan(doc->text, doc->len, doc_scope(d, doc), &d->lr, &d->lines, &d->lines_cap, &d->scratch);
+    size_t total = 0, rep = 0, nrep = 0;
+    for (size_t i = 0; i < n; i++) {
+        line_info *li = &d->lines[i];
+        total += li->nchars;
+        if (li->key && line_count(d, li->key) >= d->line_min_docs) {
+            rep += li->nchars;
+            nrep++;
+        } else {
+            li->key = 0; /* mark: keep */
+        }
+    }
+    if (!nrep) return;
+    if ((double)rep > d->line_max_fraction * (double)total) {
+        /* Mostly "boilerplate": this is a copy of a repeated document, which
+         * the duplicate rules handle; stripping it would leave a husk. */
+        d->host->counter_add(d->stage, d->counters[C_LINE_SKIP], 1);
+        return;
+    }
+    dc_edits *e = d->host->edits_begin(doc);
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        if (d->lines[i].key) {
+            d->host->edits_delete_line(e, d->lines[i].off, "dedup.repeated_line");
+            bytes += d->lines[i].len + 1;
+        }
+    size_t applied = 0;
+    if (d->host->edits_commit(e, &applied) != 0) return;
+    d->host->counter_add(d->stage, d->counters[C_LINES], (int64_t)applied);
+    d->host->counter_add(d->stage, d->counters[C_LINE_BYTES], (int64_t)bytes);
+    d->host->counter_add(d->stage, d->counters[C_LINE_DOCS], 1);
+    d->host->meta_add_int(doc, "dedup_lines_removed", (int64_t)applied);
+}
+
+/* ---- duplicates ---- */
+
+/* Drop `doc` as a copy of document `rootnum` of index `ix`. */
+static dc_verdict drop(dedup *d, dc_doc *doc, dx_index *ix, uint32_t rootnum, double sim, int exact)
+{
+    dx_docrec root;
+    if (dx_doc_get(ix, rootnum, &root) != 0) {
+        memset(&root, 0, sizeof root);
+        root.run = dx_run(d->ix);
+        root.id = "?";
+        root.idlen = 1;
+    }
+    char id[1024], from[1200] = "";
+    snprintf(id, sizeof id, "%.*s", (int)root.idlen, root.id);
+    d->host->meta_set_str(doc, "dup_of", root.id, root.idlen);
+    d->host->meta_set_double(doc, "similarity", sim);
+    if (ix == d->ix && root.run != dx_run(d->ix)) {
+        char src[1024];
+        dx_source_name(d->ix, root.source, src, sizeof src);
+        snprintf(from, sizeof from, ", indexed by run %u from %s", root.run, src);
+        d->host->meta_set_int(doc, "dup_of_run", root.run);
+        d->host->counter_add(d->stage, d->counters[C_OLD], 1);
+    }
+    d->host->counter_add(d->stage, d->counters[exact ? C_EXACT : C_NEAR], 1);
+    if (exact) d->host->set_reason(doc, "dedup: exact duplicate of %s%s", id, from);
+    else d->host->set_reason(doc, "dedup: near duplicate of %s (similarity %.3f)%s", id, sim, from);
+    return DC_DROP;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Normalize and hash a text into the instance's scratch (norm, sig, sketch)
+ * and *h. */
+static void hash_doc(dedup *d, const char *text, size_t len, doc_hashes *h)
+{
+    norm_text(text, len, d->lr.fold, &d->norm);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(d->norm.text, d->norm.len));
+    memcpy(h->exact, c.digest, 16);
+    h->use_near = d->do_near && mh_nshingles(&d->mh, d->norm.ntok) >= d->min_shingles;
+    if (!h->use_near) {
+        memset(d->sketch, 0, (size_t)mh_k(&d->mh));
+        return;
+    }
+    mh_signature(&d->mh, d->norm.tok, d->norm.ntok, d->sig);
+    mh_sketch(&d->mh, d->sketch);
+    for (int b = 0; b < d->mh.bands; b++) h->bh[b] = mh_band_hash(&d->mh, d->sig, b);
+}
+
+/* The earliest cluster among verified candidates in ix; returns 1 and fills
+ * *root / *sim when there is one. */
+static int find_near(dedup *d, dx_index *ix, const uint64_t *bh, uint32_t *root, double *sim)
+{
+    size_t n = 0;
+    for (int b = 0; b < d->mh.bands; b++)
+        if (dx_band_find(ix, b, bh[b], d->cands, &n, MAX_CANDIDATES)) return 0;
+    qsort(d->cands, n, sizeof *d->cands, cmp_u32);
+    int found = 0;
+    int k = mh_k(&d->mh);
+    for (size_t i = 0; i < n; i++) {
+        if (i && d->cands[i] == d->cands[i - 1]) continue;
+        dx_docrec r;
+        if (dx_doc_get(ix, d->cands[i], &r)) return 0;
+        double j = mh_estimate(d->sketch, r.sketch, k);
+        d->host->counter_add(d->stage, d->counters[C_CAND], 1);
+        if (j < d->threshold) continue;
+        if (!found || r.root < *root || (r.root == *root && j > *sim)) {
+            *root = r.root;
+            *sim = j;
+            found = 1;
+        }
+    }
+    return found;
+}
+
+/* Exact, then near lookup of the hashed document in ix: returns MATCH_*,
+ * the matched cluster's root and the similarity. */
+enum { MATCH_NONE, MATCH_EXACT, MATCH_NEAR };
+static int lookup(dedup *d, dx_index *ix, const doc_hashes *h, uint32_t *root, double *sim)
+{
+    uint32_t prev;
+    dx_docrec r;
+    if (d->do_exact && dx_exact_get(ix, h->exact, &prev) == 1 && dx_doc_get(ix, prev, &r) == 0) {
+        *root = r.root;
+        *sim = 1.0;
+        return MATCH_EXACT;
+    }
+    if (h->use_near && find_near(d, ix, h->bh, root, sim)) return MATCH_NEAR;
+    return MATCH_NONE;
+}
+
+/* Add the hashed document to ix under `root` (DX_NO_DOC: its own root). */
+static uint32_t index_doc(dedup *d, dx_index *ix, uint32_t root, const dc_doc *doc, const doc_hashes *h)
+{
+    uint32_t num = dx_doc_add(ix, root, doc->source, d->sketch, doc->id, doc->id ? strlen(doc->id) : 0);
+    if (num == DX_NO_DOC) return num;
+    if (d->do_exact) dx_exact_put(ix, h->exact, num);
+    if (h->use_near)
+        for (int b = 0; b < d->mh.bands; b++) dx_band_put(ix, b, h->bh[b], num);
+    return num;
+}
+
+static dc_verdict index_error(dedup *d, dc_doc *doc, dx_index *ix)
+{
+    d->host->set_reason(doc, "dedup: %s", dx_error(ix));
+    return DC_ERROR;
+}
+
+/* keep = first: decide in the stream. */
+static dc_verdict process_first(dedup *d, dc_doc *doc)
+{
+    doc_hashes h;
+    uint32_t root = DX_NO_DOC;
+    double sim = 0;
+    hash_doc(d, doc->text, doc->len, &h);
+    int m = lookup(d, d->ix, &h, &root, &sim);
+    if (m == MATCH_EXACT) return drop(d, doc, d->ix, root, 1.0, 1);
+    if (!h.use_near) d->host->counter_add(d->stage, d->counters[C_SHORT], 1);
+    index_doc(d, d->ix, m == MATCH_NEAR ? root : DX_NO_DOC, doc, &h);
+    if (dx_error(d->ix)) return index_error(d, doc, d->ix);
+    return m == MATCH_NEAR ? drop(d, doc, d->ix, root, sim, 0) : DC_KEEP;
+}
+
+/* keep = longest, first half (prepass): cluster this run in a temporary
+ * index, with the same rules as keep = first, and remember each cluster's
+ * longest member.  Matches against earlier runs are remembered too: those
+ * documents were already written, so their clusters keep them. */
+static int plan_add(dedup *d, const dc_doc *doc)
+{
+    longest_plan *pl = &d->plan;
+    if (pl->n == pl->cap) {
+        pl->cap = pl->cap ? pl->cap * 2 : 1024;
+        pl->seq = realloc(pl->seq, pl->cap * sizeof *pl->seq);
+        pl->root = realloc(pl->root, pl->cap * sizeof *pl->root);
+        pl->best = realloc(pl->best, pl->cap * sizeof *pl->best);
+        pl->len = realloc(pl->len, pl->cap * sizeof *pl->len);
+        pl->old = realloc(pl->old, pl->cap * sizeof *pl->old);
+        pl->old_sim = realloc(pl->old_sim, pl->cap * sizeof *pl->old_sim);
+        if (!pl->seq || !pl->root || !pl->best || !pl->len || !pl->old || !pl->old_sim) abort();
+    }
+    uint32_t i = pl->n++;
+    doc_hashes h;
+    uint32_t root = DX_NO_DOC, old = DX_NO_DOC;
+    double sim = 0;
+    hash_doc(d, doc->text, doc->len, &h);
+    pl->seq[i] = doc->seq;
+    pl->len[i] = (uint32_t)d->norm.nchars;
+    int m = lookup(d, d->ix, &h, &old, &sim);
+    pl->old[i] = m ? old : DX_NO_DOC;
+    pl->old_sim[i] = m == MATCH_EXACT ? 2.0f : (float)sim; /* 2: exact */
+    if (!m && lookup(d, pl->pix, &h, &root, &sim) == MATCH_NONE) root = DX_NO_DOC;
+    if (index_doc(d, pl->pix, root, doc, &h) != i) return -1;
+    uint32_t rt = root == DX_NO_DOC ? i : root;
+    pl->root[i] = rt;
+    pl->best[i] = i;
+    if (rt != i && pl->len[i] > pl->len[pl->best[rt]]) pl->best[rt] = i;
+    return dx_error(pl->pix) || dx_error(d->ix) ? -1 : 0;
+}
+
+static double plan_similarity(dedup *d, uint32_t a, uint32_t b)
+{
+    dx_docrec ra, rb;
+    int k = mh_k(&d->mh);
+    if (dx_doc_get(d->plan.pix, a, &ra) || dx_doc_get(d->plan.pix, b, &rb)) return 0;
+    return mh_estimate(ra.sketch, rb.sketch, k);
+}
+
+/* keep = longest, second half: apply the plan in the same order. */
+static dc_verdict process_longest(dedup *d, dc_doc *doc)
+{
+    longest_plan *pl = &d->plan;
+    uint32_t i = pl->next++;
+    if (i >= pl->n || pl->seq[i] != doc->seq) {
+        d->host->set_reason(doc, "dedup: keep=longest needs the prepass to have seen this document");
+        return DC_ERROR;
+    }
+    uint32_t rt = pl->root[i], old = pl->old[i] != DX_NO_DOC ? pl->old[i] : pl->old[rt];
+    uint32_t self = pl->base + i;
+    uint32_t main_root = old != DX_NO_DOC ? old : pl->base + pl->best[rt];
+    doc_hashes h;
+    hash_doc(d, doc->text, doc->len, &h);
+    if (!h.use_near) d->host->counter_add(d->stage, d->counters[C_SHORT], 1);
+    if (index_doc(d, d->ix, main_root == self ? DX_NO_DOC : main_root, doc, &h) != self)
+        return index_error(d, doc, d->ix);
+    if (pl->old[i] != DX_NO_DOC)
+        return drop(d, doc, d->ix, old, pl->old_sim[i] > 1 ? 1.0 : pl->old_sim[i], pl->old_sim[i] > 1);
+    if (old != DX_NO_DOC) return drop(d, doc, d->ix, old, plan_similarity(d, i, rt), 0);
+    if (pl->best[rt] != i) {
+        double sim = plan_similarity(d, i, pl->best[rt]);
+        return drop(d, doc, pl->pix, pl->best[rt], sim, sim >= 1.0);
+    }
+    return DC_KEEP;
+}
+
+static dc_verdict dedup_process(void *p, dc_doc *doc)
+{
+    dedup *d = p;
+    d->host->counter_add(d->stage, d->counters[C_DOCS], 1);
+    if (d->do_lines) remove_repeated_lines(d, doc);
+    if (!d->do_exact && !d->do_near) return DC_KEEP;
+    return d->plan.pix ? process_longest(d, doc) : process_first(d, doc);
+}
+
+/* Commit: this run's line counts (those seen twice, or already known) and
+ * every document, in one transaction. */
+static int dedup_finish(void *p, char *err, size_t errlen)
+{
+    dedup *d = p;
+    if (d->committed) return 0;
+    if (!dx_persistent(d->ix)) return dx_error(d->ix) ? (snprintf(err, errlen, "dedup: %s", dx_error(d->ix)), -1) : 0;
+    for (size_t i = 0; i < d->line_counts.cap; i++) {
+        uint64_t key = d->line_counts.keys[i];
+        uint32_t c = d->line_counts.vals[i];
+        if (!key || !c) continue;
+        if (c >= 2 || dx_line_count(d->ix, key) > 0) dx_line_add(d->ix, key, c);
+    }
+    char e[768];
+    if (dx_commit(d->ix, e, sizeof e) != 0) {
+        snprintf(err, errlen, "dedup: %s", e);
+        return -1;
+    }
+    d->committed = 1;
+    return 0;
+}
+
+DC_PLUGIN_EXPORT const dc_plugin docclean_plugin = {
+    DC_PLUGIN_HEADER(0),
+    .name = "dedup",
+    .description = "exact, near-duplicate (MinHash LSH) and repeated-line removal with a persistent index",
+    .version = "1.0",
+    .options = options,
+    .create = dedup_create,
+    .process = dedup_process,
+    .finish = dedup_finish,
+    .destroy = dedup_destroy,
+    .prepass = dedup_prepass,
+};

@@ -1,0 +1,420 @@
+/*
+ * index.c - the LMDB dedup index (see index.h for the layout).
+ *
+ * Why LMDB rather than SQLite: lookups and inserts here are tiny fixed-size
+ * key/value operations in one long write transaction; LMDB does them as
+ * B+tree operations on a memory map with no SQL layer, and DUPFIXED items
+ * pack band entries at 6 bytes each (see docs/plugins/dedup.md for the
+ * benchmark that decided it).
+ */
+/* Error messages are bounded buffers; a truncated path in a message is fine. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "index.h"
+
+#define DX_FORMAT "docclean-dedup-index 1"
+
+struct dx_index {
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi meta, exact, bands, docs, sources, runs, lines;
+    char dir[PATH_MAX];
+    int temp;          /* remove dir on close */
+    int lockfd;
+    int k;             /* signature bytes per document */
+    uint32_t run, next_doc, next_source, run_docs;
+    char *last_source; /* source of the previous document, and its number */
+    uint32_t last_source_num;
+    char err[512];
+    uint8_t *recbuf;
+    size_t reccap;
+};
+
+static int fail(dx_index *x, int rc, const char *what)
+{
+    if (!x->err[0]) snprintf(x->err, sizeof x->err, "index %s: %s: %s", x->dir, what, mdb_strerror(rc));
+    return -1;
+}
+
+const char *dx_error(const dx_index *x) { return x->err[0] ? x->err : NULL; }
+uint32_t dx_run(const dx_index *x) { return x->run; }
+uint32_t dx_next_doc(const dx_index *x) { return x->next_doc; }
+int dx_persistent(const dx_index *x) { return !x->temp; }
+
+static int meta_get_u32(dx_index *x, const char *key, uint32_t *v)
+{
+    MDB_val k = {strlen(key), (void *)key}, d;
+    int rc = mdb_get(x->txn, x->meta, &k, &d);
+    if (rc == MDB_NOTFOUND) return 0;
+    if (rc) return fail(x, rc, "read meta");
+    if (d.mv_size != 4) return fail(x, MDB_CORRUPTED, "meta value size");
+    memcpy(v, d.mv_data, 4);
+    return 1;
+}
+
+static int meta_put(dx_index *x, const char *key, const void *val, size_t len)
+{
+    MDB_val k = {strlen(key), (void *)key}, d = {len, (void *)val};
+    int rc = mdb_put(x->txn, x->meta, &k, &d, 0);
+    return rc ? fail(x, rc, "write meta") : 0;
+}
+
+/* Same settings as the index was built with, or a fresh index. */
+static int check_params(dx_index *x, const char *params, char *err, size_t errlen)
+{
+    MDB_val k = {6, "params"}, d;
+    int rc = mdb_get(x->txn, x->meta, &k, &d);
+    if (rc == MDB_NOTFOUND) {
+        if (meta_put(x, "format", DX_FORMAT, strlen(DX_FORMAT)) ||
+            meta_put(x, "params", params, strlen(params))) {
+            snprintf(err, errlen, "%s", x->err);
+            return -1;
+        }
+        return 0;
+    }
+    if (rc) {
+        snprintf(err, errlen, "index %s: %s", x->dir, mdb_strerror(rc));
+        return -1;
+    }
+    if (d.mv_size != strlen(params) || memcmp(d.mv_data, params, d.mv_size) != 0) {
+        snprintf(err, errlen,
+                 "index %s was built with different settings (%.*s); this config has (%s): "
+                 "use a new index path or the old settings",
+                 x->dir, (int)d.mv_size, (const char *)d.mv_data, params);
+        return -1;
+    }
+    return 0;
+}
+
+static int take_lock(dx_index *x, char *err, size_t errlen)
+{
+    char p[PATH_MAX + 32];
+    snprintf(p, sizeof p, "%s/docclean.lock", x->dir);
+    x->lockfd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (x->lockfd < 0) {
+        snprintf(err, errlen, "cannot open lock file %s: %s", p, strerror(errno));
+        return -1;
+    }
+    if (flock(x->lockfd, LOCK_EX | LOCK_NB) != 0) {
+        char pid[32] = "";
+        ssize_t n = pread(x->lockfd, pid, sizeof pid - 1, 0);
+        pid[n > 0 ? n : 0] = 0;
+        pid[strcspn(pid, "\n")] = 0;
+        snprintf(err, errlen,
+                 "index %s is in use by another docclean process (pid %s); only one run at a "
+                 "time may use a dedup index",
+                 x->dir, pid[0] ? pid : "unknown");
+        return -1;
+    }
+    char pid[32];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(x->lockfd, 0) != 0 || pwrite(x->lockfd, pid, (size_t)n, 0) != n) {
+        /* the pid is only for the refusal message: not fatal */
+    }
+    return 0;
+}
+
+static int open_dbs(dx_index *x)
+{
+    struct { const char *name; unsigned flags; MDB_dbi *dbi; } t[] = {
+        {"meta", 0, &x->meta},
+        {"exact", 0, &x->exact},
+        {"bands", MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED, &x->bands},
+        {"docs", MDB_INTEGERKEY, &x->docs},
+        {"sources", MDB_INTEGERKEY, &x->sources},
+        {"runs", MDB_INTEGERKEY, &x->runs},
+        {"lines", MDB_INTEGERKEY, &x->lines},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        int rc = mdb_dbi_open(x->txn, t[i].name, t[i].flags | MDB_CREATE, t[i].dbi);
+        if (rc) return fail(x, rc, t[i].name);
+    }
+    return 0;
+}
+
+static void remove_temp_dir(const char *dir)
+{
+    const char *files[] = {"data.mdb", "lock.mdb"};
+    char p[PATH_MAX + 16];
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+dx_index *dx_open(const char *path, const char *tmpdir, const char *params, int k,
+                  char *err, size_t errlen)
+{
+    dx_index *x = calloc(1, sizeof *x);
+    if (!x) abort();
+    x->lockfd = -1;
+    x->k = k;
+    if (path) {
+        snprintf(x->dir, sizeof x->dir, "%s", path);
+        /* create missing parents too: the index usually lives in a state
+         * directory that the first run creates */
+        for (char *p = x->dir + 1; *p; p++)
+            if (*p == '/') {
+                *p = '\0';
+                if (mkdir(x->dir, 0755) != 0 && errno != EEXIST) {
+                    *p = '/';
+                    break;
+                }
+                *p = '/';
+            }
+        if (mkdir(x->dir, 0755) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "cannot create index directory %s: %s", x->dir, strerror(errno));
+            goto bad;
+        }
+        if (take_lock(x, err, errlen)) goto bad;
+    } else {
+        const char *t = tmpdir ? tmpdir : getenv("TMPDIR");
+        snprintf(x->dir, sizeof x->dir, "%s/docclean-dedup.XXXXXX", t && *t ? t : "/tmp");
+        if (!mkdtemp(x->dir)) {
+            snprintf(err, errlen, "cannot create temporary index in %s: %s", x->dir, strerror(errno));
+            x->dir[0] = 0;
+            goto bad;
+        }
+        x->temp = 1;
+    }
+    int rc = mdb_env_create(&x->env);
+    if (!rc) rc = mdb_env_set_maxdbs(x->env, 8);
+    if (!rc) rc = mdb_env_set_mapsize(x->env, (size_t)1 << 38); /* 256 GiB, sparse */
+    /* NOLOCK: our flock already guarantees a single process.  A temporary
+     * index is never committed, so it need not be synced either. */
+    unsigned flags = MDB_NOLOCK | (x->temp ? MDB_NOSYNC | MDB_NOMETASYNC : 0);
+    if (!rc) rc = mdb_env_open(x->env, x->dir, flags, 0644);
+    /* A temporary index needs no name once mapped: unlink it now so that
+     * a run killed with SIGKILL leaves nothing behind in tmp_dir. */
+    if (!rc && x->temp) remove_temp_dir(x->dir);
+    if (!rc) rc = mdb_txn_begin(x->env, NULL, 0, &x->txn);
+    if (rc) {
+        snprintf(err, errlen, "cannot open index %s: %s", x->dir, mdb_strerror(rc));
+        goto bad;
+    }
+    if (open_dbs(x) || check_params(x, params, err, errlen)) {
+        if (x->err[0]) snprintf(err, errlen, "%s", x->err);
+        goto bad;
+    }
+    uint32_t run = 0;
+    if (meta_get_u32(x, "next_doc", &x->next_doc) < 0 || meta_get_u32(x, "next_source", &x->next_source) < 0 ||
+        meta_get_u32(x, "next_run", &run) < 0) {
+        snprintf(err, errlen, "%s", x->err);
+        goto bad;
+    }
+    x->run = run ? run : 1;
+    return x;
+bad:
+    dx_close(x);
+    return NULL;
+}
+
+int dx_commit(dx_index *x, char *err, size_t errlen)
+{
+    if (!x->txn) {
+        snprintf(err, errlen, "index %s: already committed", x->dir);
+        return -1;
+    }
+    if (x->err[0]) {
+        snprintf(err, errlen, "%s", x->err);
+        return -1;
+    }
+    uint32_t next_run = x->run + 1;
+    char rec[64];
+    int n = snprintf(rec, sizeof rec, "%lld %u", (long long)time(NULL), x->run_docs);
+    MDB_val rk = {4, &x->run}, rd = {(size_t)n, rec};
+    int rc = mdb_put(x->txn, x->runs, &rk, &rd, 0);
+    if (rc) fail(x, rc, "write run");
+    if (!rc && (meta_put(x, "next_doc", &x->next_doc, 4) || meta_put(x, "next_source", &x->next_source, 4) ||
+                meta_put(x, "next_run", &next_run, 4)))
+        rc = -1;
+    if (!rc) {
+        rc = mdb_txn_commit(x->txn); /* frees the txn either way */
+        x->txn = NULL;
+        if (rc) fail(x, rc, "commit");
+    }
+    if (rc) {
+        snprintf(err, errlen, "%s", x->err);
+        return -1;
+    }
+    return 0;
+}
+
+void dx_close(dx_index *x)
+{
+    if (!x) return;
+    if (x->txn) mdb_txn_abort(x->txn);
+    if (x->env) mdb_env_close(x->env);
+    if (x->temp && x->dir[0]) remove_temp_dir(x->dir);
+    if (x->lockfd >= 0) close(x->lockfd); /* releases the flock */
+    free(x->last_source);
+    free(x->recbuf);
+    free(x);
+}
+
+int dx_exact_get(dx_index *x, const uint8_t h[16], uint32_t *doc)
+{
+    MDB_val k = {16, (void *)h}, d;
+    int rc = mdb_get(x->txn, x->exact, &k, &d);
+    if (rc == MDB_NOTFOUND) return 0;
+    if (rc) return fail(x, rc, "read exact");
+    memcpy(doc, d.mv_data, 4);
+    return 1;
+}
+
+int dx_exact_put(dx_index *x, const uint8_t h[16], uint32_t doc)
+{
+    MDB_val k = {16, (void *)h}, d = {4, &doc};
+    int rc = mdb_put(x->txn, x->exact, &k, &d, MDB_NOOVERWRITE);
+    return rc && rc != MDB_KEYEXIST ? fail(x, rc, "write exact") : 0;
+}
+
+static uint32_t band_key(int band, uint64_t bh)
+{
+    return (uint32_t)band << DX_BAND_PREFIX_BITS | (uint32_t)(bh >> (64 - DX_BAND_PREFIX_BITS));
+}
+
+/* 16 more bits of the band hash: with the 16-bit prefix in the key, a band
+ * matches on 32 bits; a false match only costs one verified candidate. */
+static uint16_t band_suffix(uint64_t bh)
+{
+    return (uint16_t)(bh >> (64 - DX_BAND_PREFIX_BITS - 16));
+}
+
+int dx_band_find(dx_index *x, int band, uint64_t bh, uint32_t *out, size_t *n, size_t max)
+{
+    uint32_t key = band_key(band, bh);
+    uint16_t suf = band_suffix(bh);
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(x->txn, x->bands, &c);
+    if (rc) return fail(x, rc, "cursor");
+    MDB_val k = {4, &key}, d;
+    for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_KEY); rc == 0; rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP)) {
+        uint16_t s;
+        memcpy(&s, d.mv_data, 2);
+        if (s == suf && *n < max) memcpy(&out[(*n)++], (const char *)d.mv_data + 2, 4);
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : fail(x, rc, "read bands");
+}
+
+int dx_band_put(dx_index *x, int band, uint64_t bh, uint32_t doc)
+{
+    uint32_t key = band_key(band, bh);
+    uint16_t suf = band_suffix(bh);
+    unsigned char item[6];
+    memcpy(item, &suf, 2);
+    memcpy(item + 2, &doc, 4);
+    MDB_val k = {4, &key}, d = {6, item};
+    int rc = mdb_put(x->txn, x->bands, &k, &d, 0);
+    return rc && rc != MDB_KEYEXIST ? fail(x, rc, "write bands") : 0;
+}
+
+static uint32_t source_num(dx_index *x, const char *source)
+{
+    if (!source) source = "";
+    if (x->last_source && strcmp(x->last_source, source) == 0) return x->last_source_num;
+    uint32_t num = x->next_source++;
+    MDB_val k = {4, &num}, d = {strlen(source), (void *)source};
+    int rc = mdb_put(x->txn, x->sources, &k, &d, MDB_APPEND);
+    if (rc) fail(x, rc, "write sources");
+    free(x->last_source);
+    x->last_source = strdup(source);
+    if (!x->last_source) abort();
+    x->last_source_num = num;
+    return num;
+}
+
+uint32_t dx_doc_add(dx_index *x, uint32_t root, const char *source, const uint8_t *sketch,
+                    const char *id, size_t idlen)
+{
+    uint32_t num = x->next_doc;
+    if (num == DX_NO_DOC) {
+        fail(x, MDB_MAP_FULL, "too many documents");
+        return DX_NO_DOC;
+    }
+    size_t need = 12 + (size_t)x->k + idlen;
+    if (need > x->reccap) {
+        x->recbuf = realloc(x->recbuf, need);
+        if (!x->recbuf) abort();
+        x->reccap = need;
+    }
+    uint32_t head[3] = {root == DX_NO_DOC ? num : root, x->run, source_num(x, source)};
+    memcpy(x->recbuf, head, 12);
+    memcpy(x->recbuf + 12, sketch, (size_t)x->k);
+    memcpy(x->recbuf + 12 + x->k, id, idlen);
+    MDB_val k = {4, &num}, d = {need, x->recbuf};
+    int rc = mdb_put(x->txn, x->docs, &k, &d, MDB_APPEND);
+    if (rc) {
+        fail(x, rc, "write docs");
+        return DX_NO_DOC;
+    }
+    x->next_doc++;
+    x->run_docs++;
+    return num;
+}
+
+int dx_doc_get(dx_index *x, uint32_t doc, dx_docrec *r)
+{
+    MDB_val k = {4, &doc}, d;
+    int rc = mdb_get(x->txn, x->docs, &k, &d);
+    if (rc) return fail(x, rc, "read docs");
+    if (d.mv_size < 12 + (size_t)x->k) return fail(x, MDB_CORRUPTED, "doc record size");
+    uint32_t head[3];
+    memcpy(head, d.mv_data, 12);
+    r->num = doc;
+    r->root = head[0];
+    r->run = head[1];
+    r->source = head[2];
+    r->sketch = (const uint8_t *)d.mv_data + 12;
+    r->id = (const char *)d.mv_data + 12 + x->k;
+    r->idlen = d.mv_size - 12 - (size_t)x->k;
+    return 0;
+}
+
+void dx_source_name(dx_index *x, uint32_t source, char *buf, size_t len)
+{
+    MDB_val k = {4, &source}, d;
+    buf[0] = 0;
+    if (mdb_get(x->txn, x->sources, &k, &d) == 0)
+        snprintf(buf, len, "%.*s", (int)d.mv_size, (const char *)d.mv_data);
+}
+
+uint32_t dx_line_count(dx_index *x, uint64_t key)
+{
+    MDB_val k = {8, &key}, d;
+    uint32_t v = 0;
+    int rc = mdb_get(x->txn, x->lines, &k, &d);
+    if (rc == 0 && d.mv_size == 4) memcpy(&v, d.mv_data, 4);
+    else if (rc && rc != MDB_NOTFOUND) fail(x, rc, "read lines");
+    return v;
+}
+
+int dx_line_add(dx_index *x, uint64_t key, uint32_t delta)
+{
+    uint32_t v = dx_line_count(x, key);
+    v = v + delta < v ? UINT32_MAX : v + delta;
+    MDB_val k = {8, &key}, d = {4, &v};
+    int rc = mdb_put(x->txn, x->lines, &k, &d, 0);
+    return rc ? fail(x, rc, "write lines") : 0;
+}
+
+uint64_t dx_file_bytes(const dx_index *x)
+{
+    char p[PATH_MAX + 16];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/data.mdb", x->dir);
+    return stat(p, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
+}
