@@ -137,6 +137,12 @@ int dc_writer_put_doc(dc_writer *w, const dc_doc *doc);
  * text (the original input text), meta. */
 int dc_writer_put_reject(dc_writer *w, const dc_doc *doc, const char *stage,
                          const char *reason, const char *orig, size_t orig_len);
+/* The JSONL record of a kept document (what dc_writer_put_doc writes for
+ * DC_OUT_JSONL), appended to b.  Thread safe: the run loop formats records
+ * on its worker threads and hands them over with dc_writer_put_formatted. */
+void dc_format_jsonl_doc(const dc_doc *doc, dc_buf *b);
+int dc_writer_put_formatted(dc_writer *w, const char *rec, size_t len);
+dc_out_format dc_writer_format(const dc_writer *w);
 /* Flush, fsync, rename to the final name, fsync the directory, free. */
 int dc_writer_commit(dc_writer *w, char *err, size_t errlen);
 /* Remove the temporary file, free. */

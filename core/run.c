@@ -41,6 +41,7 @@ typedef struct item {
     size_t raw_bytes;
     uint32_t file_idx;        /* index into run_state.files */
     int filled;
+    dc_buf rec;               /* output record formatted by the worker */
 } item;
 
 typedef enum pass_mode { PASS_PREPASS, PASS_MAIN } pass_mode;
@@ -71,6 +72,7 @@ typedef struct run_state {
     uint64_t t_start;
     uint32_t *file_gidx;      /* sharded: global index of each file */
     FILE *order;              /* sharded: .order sidecar (temporary name) */
+    int format_on_workers;    /* JSONL output and no ordered stages: workers format records */
     char *order_tmp;
 } run_state;
 
@@ -295,6 +297,10 @@ static void worker_process(run_state *st, raw_item *ri)
     if (v != DC_KEEP) {
         it->reject_stage = st->p->stages[at]->name;
         it->reject = dc_xstrdup(dc_doc_reason(it->doc));
+    } else if (st->format_on_workers && at == st->p->n && !only_whitespace(it->doc->text, it->doc->len)) {
+        /* Nothing left for the ordered tail but writing: format the record
+         * here, in parallel, so the main thread only copies bytes. */
+        dc_format_jsonl_doc(it->doc, &it->rec);
     }
 }
 
@@ -356,6 +362,7 @@ static void batch_free(batch *b)
         dc_raw_doc_free(&ri->raw);
         dc_doc_free(ri->it.doc);
         free(ri->it.reject);
+        dc_buf_free(&ri->it.rec);
         free(ri);
     }
     free(b);
@@ -395,7 +402,9 @@ static void finish_main(run_state *st, sinks *k, item *it)
     }
     atomic_fetch_add(&st->rep.kept, 1);
     atomic_fetch_add(&st->rep.bytes_out, d->len);
-    if (dc_writer_put_doc(k->out, d) != 0) k->failed = 1;
+    if (it->rec.len ? dc_writer_put_formatted(k->out, it->rec.data, it->rec.len) != 0
+                    : dc_writer_put_doc(k->out, d) != 0)
+        k->failed = 1;
     if (st->order) {
         uint32_t g = st->file_gidx ? st->file_gidx[it->file_idx] : it->file_idx;
         if (dc_order_write(st->order, g, (uint32_t)d->source_line) != 0) k->failed = 1;
@@ -720,6 +729,7 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
         goto out;
     }
     st.mode = PASS_MAIN;
+    st.format_on_workers = st.conc_end == p->n && dc_writer_format(k.out) == DC_OUT_JSONL;
     int prc = run_pass(&st, &k);
     if (prc != 0 || k.failed) {
         if (k.failed)

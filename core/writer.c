@@ -331,10 +331,9 @@ static void put_head(dc_buf *b, const dc_doc *doc)
     if (doc->source_line > 0) dc_buf_printf(b, ",\"line\":%" PRIu64, doc->source_line);
 }
 
-static void put_jsonl(dc_writer *w, const dc_doc *doc)
+void dc_format_jsonl_doc(const dc_doc *doc, dc_buf *b)
 {
     static const char *const skip[] = {"id", "text", "source", "line", NULL};
-    dc_buf *b = &w->out;
     const char *id = doc->id ? doc->id : "";
     const char *src = doc->source ? doc->source : "";
     dc_buf_puts(b, "{\"id\":");
@@ -346,6 +345,26 @@ static void put_jsonl(dc_writer *w, const dc_doc *doc)
     if (doc->source_line > 0) dc_buf_printf(b, ",\"line\":%" PRIu64, doc->source_line);
     put_meta(b, doc->meta, skip);
     dc_buf_append(b, "}\n", 2);
+}
+
+static void put_jsonl(dc_writer *w, const dc_doc *doc)
+{
+    dc_format_jsonl_doc(doc, &w->out);
+}
+
+int dc_writer_put_formatted(dc_writer *w, const char *rec, size_t len)
+{
+    if (w->failed) return -1;
+    if (w->fmt != DC_OUT_JSONL) return -1;
+    dc_buf_append(&w->out, rec, len);
+    w->ndocs++;
+    w->bytes += len;
+    return maybe_flush(w);
+}
+
+dc_out_format dc_writer_format(const dc_writer *w)
+{
+    return w->fmt;
 }
 
 static void put_text(dc_writer *w, const dc_doc *doc)
