@@ -44,9 +44,11 @@ static double mb(uint64_t b)
 void dc_report_print_line(const dc_run_report *r, FILE *f)
 {
     double secs = r->seconds > 0 ? r->seconds : 1e-9;
-    fprintf(f, "docclean: run %s done files=%llu docs=%llu kept=%llu rejected=%llu duplicates=%llu "
+    if (r->run_id) fprintf(f, "docclean: run %s done", r->run_id);
+    else fprintf(f, "docclean: done");
+    fprintf(f, " files=%llu docs=%llu kept=%llu rejected=%llu duplicates=%llu "
                "input_errors=%llu in=%.1fMB out=%.1fMB seconds=%.2f rate=%.1fMB/s\n",
-            r->run_id ? r->run_id : "-", (unsigned long long)r->files,
+            (unsigned long long)r->files,
             (unsigned long long)r->docs_in, (unsigned long long)r->kept,
             (unsigned long long)r->rejected, (unsigned long long)r->duplicates,
             (unsigned long long)r->input_errors, mb(r->bytes_read), mb(r->bytes_out), r->seconds,
