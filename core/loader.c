@@ -257,7 +257,7 @@ dc_pipeline *dc_pipeline_build(dc_config *cfg, char *err, size_t errlen)
         int used = is_core_section(nm);
         for (size_t j = 0; j < cfg->nstages && !used; j++) used = strcmp(cfg->stages[j], nm) == 0;
         if (!used)
-            dc_log_core(DC_LOG_WARN, "%s:%d: section [%s] is not a stage of [pipeline] stages; ignored",
+            dc_log_core(DC_LOG_INFO, "%s:%d: section [%s] is not a stage of [pipeline] stages; ignored",
                         cfg->secs[i].file, cfg->secs[i].line, nm);
     }
     dc_plugin_dirs_free(&dirs);
