@@ -51,7 +51,7 @@ all: $(BUILD)/docclean $(PLUGIN_SOS)
 -include $(wildcard plugins/*/plugin.mk)
 
 # ---- core ----
-$(BUILD)/core/%.o: core/%.c $(wildcard core/*.h) include/docclean/plugin.h
+$(BUILD)/core/%.o: core/%.c $(wildcard core/*.h) $(wildcard include/docclean/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -66,7 +66,7 @@ $(BUILD)/docclean: $(CORE_OBJS)
 define plugin_rules
 OBJS_$(1) := $$(patsubst plugins/$(1)/%.c,$(BUILD)/plugins/obj/$(1)/%.o,$$(wildcard plugins/$(1)/*.c)) \
              $$(patsubst %.c,%.o,$$(GEN_$(1)))
-$(BUILD)/plugins/obj/$(1)/%.o: plugins/$(1)/%.c $$(wildcard plugins/$(1)/*.h) include/docclean/plugin.h $$(GEN_$(1)) $$(GENH_$(1))
+$(BUILD)/plugins/obj/$(1)/%.o: plugins/$(1)/%.c $$(wildcard plugins/$(1)/*.h) $(wildcard include/docclean/*.h) $$(GEN_$(1)) $$(GENH_$(1))
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(PLUGIN_CFLAGS) -Iplugins/$(1) -c $$< -o $$@
 $(BUILD)/plugins/$(1).so: $$(OBJS_$(1))
@@ -126,7 +126,7 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/docclean
 	install -m 755 $(BUILD)/docclean $(DESTDIR)$(PREFIX)/bin/docclean
 	install -m 755 $(PLUGIN_SOS) $(DESTDIR)$(PREFIX)/lib/docclean/plugins/
-	install -m 644 include/docclean/plugin.h $(DESTDIR)$(PREFIX)/include/docclean/
+	install -m 644 include/docclean/plugin.h include/docclean/utf8.h $(DESTDIR)$(PREFIX)/include/docclean/
 	cp -r conf $(DESTDIR)$(PREFIX)/share/docclean/
 	install -d $(DESTDIR)$(PREFIX)/share/docclean/third_party
 	cp -r third_party/opencc $(DESTDIR)$(PREFIX)/share/docclean/third_party/

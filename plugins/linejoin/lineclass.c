@@ -7,7 +7,7 @@
  */
 #include "lineclass.h"
 
-#include "lj_utf8.h"
+#include "docclean/utf8.h"
 
 /* ， 、 and opening brackets/quotes: a line ending in one goes on. */
 static int is_open_bracket(uint32_t c)
@@ -65,26 +65,26 @@ lj_tail lj_tail_of(const unsigned char *s, size_t start, size_t end)
     size_t l;
     /* skip trailing white space */
     while (end > start) {
-        uint32_t c = lj_decode_back(s, start, end, &l);
-        if (!lj_is_space(c)) break;
+        uint32_t c = dc_utf8_decode_back(s, start, end, &l);
+        if (!dc_is_space(c)) break;
         end -= l;
     }
     if (end == start) return LJ_TAIL_END;
-    uint32_t c = lj_decode_back(s, start, end, &l);
-    if (lj_is_han(c)) return LJ_TAIL_MID;
+    uint32_t c = dc_utf8_decode_back(s, start, end, &l);
+    if (dc_is_han(c)) return LJ_TAIL_MID;
     if (c == '*' || c == 0xFF0A) { /* a ** mask glued to Han: 转发** */
         while (end > start) {
-            c = lj_decode_back(s, start, end, &l);
+            c = dc_utf8_decode_back(s, start, end, &l);
             if (c != '*' && c != 0xFF0A) break;
             end -= l;
         }
-        return end > start && lj_is_han(c) ? LJ_TAIL_MID : LJ_TAIL_END;
+        return end > start && dc_is_han(c) ? LJ_TAIL_MID : LJ_TAIL_END;
     }
     if (c == 0xFF0C || c == 0x3001) return LJ_TAIL_CONT;
     if (c == ',') { /* not the thousands separator of "1," */
         end -= l;
         if (end == start) return LJ_TAIL_END;
-        c = lj_decode_back(s, start, end, &l);
+        c = dc_utf8_decode_back(s, start, end, &l);
         return is_digit(c) ? LJ_TAIL_END : LJ_TAIL_CONT;
     }
     if (is_open_bracket(c)) return LJ_TAIL_CONT;
@@ -93,7 +93,7 @@ lj_tail lj_tail_of(const unsigned char *s, size_t start, size_t end)
 
 static lj_head head_of(uint32_t c)
 {
-    if (lj_is_han(c) || is_digit(c) || is_open_bracket(c)) return LJ_HEAD_TEXT;
+    if (dc_is_han(c) || is_digit(c) || is_open_bracket(c)) return LJ_HEAD_TEXT;
     if (is_close_punct(c)) return LJ_HEAD_CLOSE;
     return LJ_HEAD_NO;
 }
@@ -151,7 +151,7 @@ int lj_starts_structural(const unsigned char *s, size_t cstart, size_t cend)
     int n = 0;
     size_t i = cstart, l;
     while (i < cend && n < LJ_PEEK) {
-        c[n++] = lj_decode(s, cend, i, &l);
+        c[n++] = dc_utf8_decode(s, cend, i, &l);
         i += l;
     }
     for (int k = n; k < LJ_PEEK; k++) c[k] = 0;
@@ -210,7 +210,7 @@ int lj_starts_structural(const unsigned char *s, size_t cstart, size_t cend)
     uint32_t close = c[0] == 0x3010 ? 0x3011 : c[0] == '[' ? ']' : c[0] == 0x3014 ? 0x3015 : 0;
     if (close) {
         int han = 0;
-        for (k = 1; k < LJ_PEEK && c[k] && c[k] != close; k++) han |= lj_is_han(c[k]);
+        for (k = 1; k < LJ_PEEK && c[k] && c[k] != close; k++) han |= dc_is_han(c[k]);
         if (k < LJ_PEEK && c[k] == close && han) return 1;
     }
     return 0;
@@ -222,12 +222,12 @@ int lj_starts_record(const unsigned char *s, size_t cstart, size_t cend)
     int n = 0;
     size_t i = cstart, l;
     while (i < cend && n < 12) {
-        c[n++] = lj_decode(s, cend, i, &l);
+        c[n++] = dc_utf8_decode(s, cend, i, &l);
         i += l;
     }
     /* 关键词: 中图分类号： 使用场景: — a labelled field */
     int h = 0;
-    while (h < 9 && lj_is_han(c[h])) h++;
+    while (h < 9 && dc_is_han(c[h])) h++;
     if (h >= 1 && h <= 8 && (c[h] == ':' || c[h] == 0xFF1A)) return 1;
     /* 2011年7月29日 …, 2020-05-01 …, 5月15日 …: a dated record (revision
      * history, timeline, dateline) starts a new entry */
@@ -252,7 +252,7 @@ int lj_looks_like_table(const unsigned char *s, size_t cstart, size_t cend)
     uint32_t prev = 0;
     int run = 0;
     while (i < cend) {
-        uint32_t c = lj_decode(s, cend, i, &l);
+        uint32_t c = dc_utf8_decode(s, cend, i, &l);
         if (c == '|' || c == 0xFF5C || c == '\t') return 1;
         if (c == ' ' || c == 0x3000) {
             run++;
@@ -273,15 +273,15 @@ void lj_line_classify(const unsigned char *s, size_t start, size_t end, lj_line 
     l->end = end;
     /* leading white space */
     while (i < end) {
-        uint32_t c = lj_decode(s, end, i, &cl);
-        if (!lj_is_space(c)) break;
+        uint32_t c = dc_utf8_decode(s, end, i, &cl);
+        if (!dc_is_space(c)) break;
         i += cl;
     }
     l->cstart = i;
     size_t e = end;
     while (e > i) {
-        uint32_t c = lj_decode_back(s, i, e, &cl);
-        if (!lj_is_space(c)) break;
+        uint32_t c = dc_utf8_decode_back(s, i, e, &cl);
+        if (!dc_is_space(c)) break;
         e -= cl;
     }
     l->cend = e;
@@ -298,9 +298,9 @@ void lj_line_classify(const unsigned char *s, size_t start, size_t end, lj_line 
 
     uint32_t first = 0;
     for (size_t p = i; p < e; p += cl) {
-        uint32_t c = lj_decode(s, e, p, &cl);
+        uint32_t c = dc_utf8_decode(s, e, p, &cl);
         if (p == i) first = c;
-        if (lj_is_space(c)) continue;
+        if (dc_is_space(c)) continue;
         l->nchars++;
         if (is_clause_punct(c)) l->bare = 0;
         if (is_open_bracket(c)) l->open_brackets++;

@@ -12,7 +12,7 @@
  * (a pair of ASCII quotes around Han) are left alone.
  */
 #include "wm.h"
-#include "wm_utf8.h"
+#include "docclean/utf8.h"
 
 static int is_anchor(const wm_config *c, uint32_t cp)
 {
@@ -25,14 +25,14 @@ static int is_anchor(const wm_config *c, uint32_t cp)
 static uint32_t char_before(const unsigned char *s, size_t ls, size_t i)
 {
     size_t l;
-    return i > ls ? wm_decode_back(s, ls, i, &l) : WM_BAD;
+    return i > ls ? dc_utf8_decode_back(s, ls, i, &l) : DC_UTF8_BAD;
 }
 
 /* The code point after s[i] on the line (i+1 .. le). */
 static uint32_t char_after(const unsigned char *s, size_t i, size_t le)
 {
     size_t l;
-    return i + 1 < le ? wm_decode(s, le, i + 1, &l) : WM_BAD;
+    return i + 1 < le ? dc_utf8_decode(s, le, i + 1, &l) : DC_UTF8_BAD;
 }
 
 /* An apostrophe opens a quotation when another one closes it a little
@@ -60,16 +60,16 @@ int wm_stray_mark(const wm_config *c, const unsigned char *s, size_t ls, size_t 
     unsigned char m = s[i];
     uint32_t before = char_before(s, ls, i);
     uint32_t after = char_after(s, i, le);
-    int han_after = wm_is_han(after);
+    int han_after = dc_is_han(after);
     if (is_anchor(c, before)) {
-        if (m == '`' && c->rule_on[WM_DE_BACKTICK] && (han_after || wm_is_cjk_punct(after)))
+        if (m == '`' && c->rule_on[WM_DE_BACKTICK] && (han_after || dc_is_cjk_punct(after)))
             return WM_DE_BACKTICK;
         if (m == '\'' && c->rule_on[WM_DE_QUOTE] && han_after && !opens_quote(c, s, i, le))
             return WM_DE_QUOTE;
         if (m == '.' && c->rule_on[WM_DE_DOT] && han_after) return WM_DE_DOT;
         return -1;
     }
-    if (m == '`' && c->rule_on[WM_HAN_BACKTICK] && wm_is_han(before) && han_after &&
+    if (m == '`' && c->rule_on[WM_HAN_BACKTICK] && dc_is_han(before) && han_after &&
         lone_backtick(c, s, ls, le, i))
         return WM_HAN_BACKTICK;
     return -1;

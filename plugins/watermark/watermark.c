@@ -15,7 +15,7 @@
 
 #include "docclean/plugin.h"
 #include "wm.h"
-#include "wm_utf8.h"
+#include "docclean/utf8.h"
 
 const char *const wm_rule_names[WM_NRULES] = {
     "watermark:de_backtick", "watermark:de_quote", "watermark:de_dot",
@@ -61,9 +61,9 @@ static int parse_anchors(const char *txt, wm_config *c, char *err, size_t errlen
     size_t n = strlen((const char *)s), l;
     c->nanchors = 0;
     for (size_t i = 0; i < n; i += l) {
-        uint32_t cp = wm_decode(s, n, i, &l);
-        if (cp == ',' || wm_is_space(cp)) continue;
-        if (cp == WM_BAD || cp < 0x80 || c->nanchors == WM_MAX_ANCHORS) {
+        uint32_t cp = dc_utf8_decode(s, n, i, &l);
+        if (cp == ',' || dc_is_space(cp)) continue;
+        if (cp == DC_UTF8_BAD || cp < 0x80 || c->nanchors == WM_MAX_ANCHORS) {
             snprintf(err, errlen, "watermark: anchors must be up to %d non-ASCII characters",
                      WM_MAX_ANCHORS);
             return -1;
