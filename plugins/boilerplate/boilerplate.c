@@ -421,6 +421,9 @@ static size_t title_key(const char *s, size_t n, char *out, size_t cap) {
         if (c < 0x80) {
             i++;
             if (k + 1 >= cap) break;
+            /* x/X are skipped: anonymized copies of a title ("X XX 县…"
+             * under "XX县…") must compare equal */
+            if (c == 'x' || c == 'X') continue;
             if (c >= 'A' && c <= 'Z') out[k++] = (char)(c + 32);
             else if (c >= 'a' && c <= 'z') out[k++] = (char)c;
             else if (c >= '0' && c <= '9') out[k++] = '#';
@@ -442,6 +445,23 @@ static size_t title_key(const char *s, size_t n, char *out, size_t cap) {
                                                "范文", "範文", "大全", "范例", "集锦", "集錦"};
     static const char *const numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八",
                                            "九", "十", "百", "#"};
+    /* A leading "第一篇" (the first document of a collection page) is not
+     * part of the title the document then repeats. */
+    if (k > 9 && memcmp(out, "第", 3) == 0) {
+        size_t j = 3;
+        for (int again = 1; again;) {
+            again = 0;
+            for (size_t w = 0; w < sizeof numerals / sizeof *numerals; w++) {
+                size_t l = strlen(numerals[w]);
+                if (j + l <= k && memcmp(out + j, numerals[w], l) == 0) j += l, again = 1;
+            }
+        }
+        if (j > 3 && j + 3 < k && memcmp(out + j, "篇", 3) == 0) {
+            j += 3;
+            memmove(out, out + j, k - j);
+            k -= j;
+        }
+    }
     if (k >= 3 && memcmp(out + k - 3, "篇", 3) == 0) {
         k -= 3;
         for (int again = 1; again;) {

@@ -428,6 +428,11 @@ static void test_repeated_title(void **s) {
     expect(&I, law, law);
     /* a sentence is not a title */
     expect(&I, "一二三四五。\n一二三四五。\n", "一二三四五。\n一二三四五。\n");
+    /* "第一篇:" before the first copy, and an anonymized copy (X XX) */
+    expect(&I, "第一篇:办公环境管理办法\n办公环境管理办法\n正文\n", "第一篇:办公环境管理办法\n正文\n");
+    expect(&I, "XX县防汛应急预案\n时间:\n X XX 县防汛应急预案\n正文\n", "XX县防汛应急预案\n正文\n");
+    /* "第一篇" alone is not stripped into an empty title */
+    expect(&I, "第一篇\n时间:\n第一篇\n", "第一篇\n第一篇\n");
     unmake(&I);
 }
 
@@ -606,6 +611,7 @@ static const gcase generic_cases[] = {
     {"related-heading-top", "- 相关推荐", "相关推荐意见已经报送上级部门。"},
     {"author-byline", "作者: 某某abc", "作者在书中写道:读书使人明智。"},
     {"genre-tag", "-学习心得", "学习心得体会范文三篇"},
+    {"site-name-line", "某某文学吧", "某某文学吧的会员在这里交流写作经验。"},
 };
 
 /* Doc layout puts the junk in the middle (header/footer zones still hold it
