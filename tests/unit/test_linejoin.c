@@ -14,46 +14,35 @@
 
 #include "lineclass.h"
 #include "testkit.h"
+#include "plugin_expect.h"
 
-extern const dc_plugin docclean_plugin;
 
-static void expect_lj(const char *const *kv, const char *in, const char *want)
-{
-    char *out = NULL, *reason = NULL;
-    size_t n;
-    int v = dc_test_run(&docclean_plugin, kv, in, strlen(in), &out, &n, &reason);
-    assert_int_equal(v, DC_KEEP);
-    assert_string_equal(out, want);
-    free(out);
-    free(reason);
-}
 
-static void expect_same(const char *const *kv, const char *in) { expect_lj(kv, in, in); }
 
 /* ---- positive cases ---- */
 
 static void test_join_across_blank(void **s)
 {
     (void)s;
-    expect_lj(NULL, "今年我们按照上级部门的统一安排，顺利完成了全县学校的招\n\n生工作，收到了良好的社会效益。\n",
+    expect_plugin_output(NULL, "今年我们按照上级部门的统一安排，顺利完成了全县学校的招\n\n生工作，收到了良好的社会效益。\n",
               "今年我们按照上级部门的统一安排，顺利完成了全县学校的招生工作，收到了良好的社会效益。\n");
 }
 
 static void test_join_adjacent(void **s)
 {
     (void)s;
-    expect_lj(NULL, "今年我们按照上级部门的统一安排，顺利完成了全县学校的招\n生工作，收到了良好的社会效益。",
+    expect_plugin_output(NULL, "今年我们按照上级部门的统一安排，顺利完成了全县学校的招\n生工作，收到了良好的社会效益。",
               "今年我们按照上级部门的统一安排，顺利完成了全县学校的招生工作，收到了良好的社会效益。");
 }
 
 static void test_join_after_comma(void **s)
 {
     (void)s;
-    expect_lj(NULL, "为了切实做好这项工作，我们召开了专题会议，\n\n研究部署了下一阶段的重点任务。\n",
+    expect_plugin_output(NULL, "为了切实做好这项工作，我们召开了专题会议，\n\n研究部署了下一阶段的重点任务。\n",
               "为了切实做好这项工作，我们召开了专题会议，研究部署了下一阶段的重点任务。\n");
-    expect_lj(NULL, "为了切实做好这项工作, 我们召开了专题会议,\n\n研究部署了下一阶段的重点任务。\n",
+    expect_plugin_output(NULL, "为了切实做好这项工作, 我们召开了专题会议,\n\n研究部署了下一阶段的重点任务。\n",
               "为了切实做好这项工作, 我们召开了专题会议,研究部署了下一阶段的重点任务。\n");
-    expect_lj(NULL, "会议讨论了学校、家庭和社会三方面的责任、\n\n义务以及具体的分工。\n",
+    expect_plugin_output(NULL, "会议讨论了学校、家庭和社会三方面的责任、\n\n义务以及具体的分工。\n",
               "会议讨论了学校、家庭和社会三方面的责任、义务以及具体的分工。\n");
 }
 
@@ -61,9 +50,9 @@ static void test_join_open_bracket(void **s)
 {
     (void)s;
     /* unclosed bracket: even a line without commas is no title */
-    expect_lj(NULL, "县政府办公室印发了《关于加强学校安全管理的通知》（县政办\n\n发〔2020〕12号），要求各校认真落实。\n",
+    expect_plugin_output(NULL, "县政府办公室印发了《关于加强学校安全管理的通知》（县政办\n\n发〔2020〕12号），要求各校认真落实。\n",
               "县政府办公室印发了《关于加强学校安全管理的通知》（县政办发〔2020〕12号），要求各校认真落实。\n");
-    expect_lj(NULL, "县政府办公室印发了《关于加强学校安全管理的通知》（\n\n县政办发〔2020〕12号），要求各校认真落实。\n",
+    expect_plugin_output(NULL, "县政府办公室印发了《关于加强学校安全管理的通知》（\n\n县政办发〔2020〕12号），要求各校认真落实。\n",
               "县政府办公室印发了《关于加强学校安全管理的通知》（县政办发〔2020〕12号），要求各校认真落实。\n");
 }
 
@@ -71,35 +60,35 @@ static void test_join_chain(void **s)
 {
     (void)s;
     /* the short middle piece continues a comma line, so it is no title */
-    expect_lj(NULL, "学校召开了全体教师会议，并将招生公告下发到每一位家长手中，\n\n保证了人手\n\n一份；同时在校门口张贴了公告。\n",
+    expect_plugin_output(NULL, "学校召开了全体教师会议，并将招生公告下发到每一位家长手中，\n\n保证了人手\n\n一份；同时在校门口张贴了公告。\n",
               "学校召开了全体教师会议，并将招生公告下发到每一位家长手中，保证了人手一份；同时在校门口张贴了公告。\n");
 }
 
 static void test_join_before_punct(void **s)
 {
     (void)s;
-    expect_lj(NULL, "我们进一步完善了随班就读、送教上门的支持保障体系和制度\n\n，坚持依法治教的原则。\n",
+    expect_plugin_output(NULL, "我们进一步完善了随班就读、送教上门的支持保障体系和制度\n\n，坚持依法治教的原则。\n",
               "我们进一步完善了随班就读、送教上门的支持保障体系和制度，坚持依法治教的原则。\n");
 }
 
 static void test_join_after_mask(void **s)
 {
     (void)s;
-    expect_lj(NULL, "县教育局先后转发了《**市教育局关于转发**\n\n省教育厅关于加强教辅材料管理的通知》，要求各校执行。\n",
+    expect_plugin_output(NULL, "县教育局先后转发了《**市教育局关于转发**\n\n省教育厅关于加强教辅材料管理的通知》，要求各校执行。\n",
               "县教育局先后转发了《**市教育局关于转发**省教育厅关于加强教辅材料管理的通知》，要求各校执行。\n");
 }
 
 static void test_join_crlf_and_spaces(void **s)
 {
     (void)s;
-    expect_lj(NULL, "全县各中小学校要高度重视这项工作，认真组织学  \r\n\r\n生参加培训。\r\n",
+    expect_plugin_output(NULL, "全县各中小学校要高度重视这项工作，认真组织学  \r\n\r\n生参加培训。\r\n",
               "全县各中小学校要高度重视这项工作，认真组织学生参加培训。\r\n");
 }
 
 static void test_join_digit_head(void **s)
 {
     (void)s;
-    expect_lj(NULL, "根据统计，今年全县六至十四周岁的适龄残疾儿童少年共\n\n188人，其中随班就读114人。\n",
+    expect_plugin_output(NULL, "根据统计，今年全县六至十四周岁的适龄残疾儿童少年共\n\n188人，其中随班就读114人。\n",
               "根据统计，今年全县六至十四周岁的适龄残疾儿童少年共188人，其中随班就读114人。\n");
 }
 
@@ -108,11 +97,11 @@ static void test_join_digit_head(void **s)
 static void test_no_join_terminators(void **s)
 {
     (void)s;
-    expect_same(NULL, "第一段说明了工作的总体情况。\n\n第二段讲具体措施。\n");
-    expect_same(NULL, "你们准备好了吗？\n\n准备好了！\n\n那就开始吧；\n\n主要内容如下：\n\n一是加强领导……\n\n他说：“好。”\n\n最后一句\n");
-    expect_same(NULL, "入学率达到100%\n\n巩固率达到100%\n");
-    expect_same(NULL, "合计增长了1,\n\n000人次\n"); /* thousands separator */
-    expect_same(NULL, "这句话以英文结尾 in English\n\n继续说下去，还有很多。\n");
+    expect_plugin_same(NULL, "第一段说明了工作的总体情况。\n\n第二段讲具体措施。\n");
+    expect_plugin_same(NULL, "你们准备好了吗？\n\n准备好了！\n\n那就开始吧；\n\n主要内容如下：\n\n一是加强领导……\n\n他说：“好。”\n\n最后一句\n");
+    expect_plugin_same(NULL, "入学率达到100%\n\n巩固率达到100%\n");
+    expect_plugin_same(NULL, "合计增长了1,\n\n000人次\n"); /* thousands separator */
+    expect_plugin_same(NULL, "这句话以英文结尾 in English\n\n继续说下去，还有很多。\n");
 }
 
 static void test_no_join_headings_lists(void **s)
@@ -134,45 +123,45 @@ static void test_no_join_headings_lists(void **s)
         "我们认真研究并制定了以下几项具体的工作措施和办法，主要包括\n\n# 工作要求\n",
         "## 第一章 总则和适用范围以及本条例所称的学校和学生伤害\n\n事故的处理，适用本条例。\n",
         NULL};
-    for (int i = 0; lines[i]; i++) expect_same(NULL, lines[i]);
+    for (int i = 0; lines[i]; i++) expect_plugin_same(NULL, lines[i]);
 }
 
 static void test_no_join_tables(void **s)
 {
     (void)s;
-    expect_same(NULL, "项目名称\t金额\t备注说明和具体的采购要求以及负责的部门\n办公用品\t100\t按季度采购，由办公室负责。\n");
-    expect_same(NULL, "| 项目 | 金额 | 备注说明和具体的采购要求以及负责的部门\n| 办公用品 | 100 | 按季度采购，由办公室负责。\n");
-    expect_same(NULL, "姓名  年龄  职务和分管的工作以及联系方式和所在的部门\n张三  35  教师，负责教学工作。\n");
+    expect_plugin_same(NULL, "项目名称\t金额\t备注说明和具体的采购要求以及负责的部门\n办公用品\t100\t按季度采购，由办公室负责。\n");
+    expect_plugin_same(NULL, "| 项目 | 金额 | 备注说明和具体的采购要求以及负责的部门\n| 办公用品 | 100 | 按季度采购，由办公室负责。\n");
+    expect_plugin_same(NULL, "姓名  年龄  职务和分管的工作以及联系方式和所在的部门\n张三  35  教师，负责教学工作。\n");
 }
 
 static void test_no_join_titles(void **s)
 {
     (void)s;
     /* a bare title before its text */
-    expect_same(NULL, "教育局二〇二一年上半年工作总结\n\n在各级教育行政部门的正确领导下，教育局按照年度工作计划，充分发挥管理职能。\n");
+    expect_plugin_same(NULL, "教育局二〇二一年上半年工作总结\n\n在各级教育行政部门的正确领导下，教育局按照年度工作计划，充分发挥管理职能。\n");
     /* a short title with a comma */
-    expect_same(NULL, "春季传染病预防，守护儿童健康\n\n春季是传染病高发季节，我院走进幼儿园开展了宣传活动。\n");
+    expect_plugin_same(NULL, "春季传染病预防，守护儿童健康\n\n春季是传染病高发季节，我院走进幼儿园开展了宣传活动。\n");
     /* a truncated paragraph followed by a short caption */
-    expect_same(NULL, "过去的半年，我们虽然取得了令人欣慰的成绩，但我们必须清醒地认识到\n\n相关文档\n");
+    expect_plugin_same(NULL, "过去的半年，我们虽然取得了令人欣慰的成绩，但我们必须清醒地认识到\n\n相关文档\n");
 }
 
 static void test_no_join_records(void **s)
 {
     (void)s;
-    expect_same(NULL, "2007年10月28日 第十届全国人民代表大会常务委员会第三十次会议第一次修正\n\n"
+    expect_plugin_same(NULL, "2007年10月28日 第十届全国人民代表大会常务委员会第三十次会议第一次修正\n\n"
                       "2012年8月31日 第十一届全国人民代表大会常务委员会第二十八次会议第二次修正\n");
-    expect_same(NULL, "问卷调查了区域教研的效果，第一个问题是您认为\n\n结果表明：六成以上的老师支持这种做法。\n");
+    expect_plugin_same(NULL, "问卷调查了区域教研的效果，第一个问题是您认为\n\n结果表明：六成以上的老师支持这种做法。\n");
     /* two bare lines: entries of a list, not halves of a sentence */
-    expect_same(NULL, "卷烟纸滤嘴棒烟用丝束和烟草专用机械的生产销售和进出口管理办法实施细则\n\n"
+    expect_plugin_same(NULL, "卷烟纸滤嘴棒烟用丝束和烟草专用机械的生产销售和进出口管理办法实施细则\n\n"
                       "烟草专用机械的生产和销售以及进出口贸易的监督管理办法实施细则的补充规定\n");
 }
 
 static void test_no_join_indent_latin(void **s)
 {
     (void)s;
-    expect_same(NULL, "过去的半年，我们虽然取得了令人欣慰的成绩，但我们必须清醒地认识到\n\n　　第二段从这里开始，内容很长。\n");
-    expect_same(NULL, "我们在这个项目中使用了一种新的编程语言，它的名字叫做\n\nPython，非常好用。\n");
-    expect_same(NULL, "int main(void) {\n    return 0;\n}\n");
+    expect_plugin_same(NULL, "过去的半年，我们虽然取得了令人欣慰的成绩，但我们必须清醒地认识到\n\n　　第二段从这里开始，内容很长。\n");
+    expect_plugin_same(NULL, "我们在这个项目中使用了一种新的编程语言，它的名字叫做\n\nPython，非常好用。\n");
+    expect_plugin_same(NULL, "int main(void) {\n    return 0;\n}\n");
 }
 
 static void test_gap_options(void **s)
@@ -180,31 +169,31 @@ static void test_gap_options(void **s)
     (void)s;
     const char *two_blank = "今年我们按照上级部门的统一安排，顺利完成了全县学校的招\n\n\n生工作。\n";
     const char *joined = "今年我们按照上级部门的统一安排，顺利完成了全县学校的招生工作。\n";
-    expect_same(NULL, two_blank);
+    expect_plugin_same(NULL, two_blank);
     const char *gap2[] = {"max_gap_lines=2", NULL};
-    expect_lj(gap2, two_blank, joined);
+    expect_plugin_output(gap2, two_blank, joined);
     const char *noblank[] = {"allow_blank_between=false", NULL};
-    expect_same(noblank, "今年我们按照上级部门的统一安排，顺利完成了全县学校的招\n\n生工作。\n");
-    expect_lj(noblank, "今年我们按照上级部门的统一安排，顺利完成了全县学校的招\n生工作。\n", joined);
+    expect_plugin_same(noblank, "今年我们按照上级部门的统一安排，顺利完成了全县学校的招\n\n生工作。\n");
+    expect_plugin_output(noblank, "今年我们按照上级部门的统一安排，顺利完成了全县学校的招\n生工作。\n", joined);
 }
 
 static void test_guard_options_off(void **s)
 {
     (void)s;
     const char *nostruct[] = {"protect_structure=false", NULL};
-    expect_lj(nostruct, "一、以控辍保学为突破，巩固提升义务教育普及水平义务教育\n\n阶段控辍保学工作一直是重中之重。\n",
+    expect_plugin_output(nostruct, "一、以控辍保学为突破，巩固提升义务教育普及水平义务教育\n\n阶段控辍保学工作一直是重中之重。\n",
               "一、以控辍保学为突破，巩固提升义务教育普及水平义务教育阶段控辍保学工作一直是重中之重。\n");
     const char *noindent[] = {"protect_indent=false", NULL};
-    expect_lj(noindent, "过去的半年，我们虽然取得了一些成绩，但是必须清醒地认识\n\n　　到存在的不足。\n",
+    expect_plugin_output(noindent, "过去的半年，我们虽然取得了一些成绩，但是必须清醒地认识\n\n　　到存在的不足。\n",
               "过去的半年，我们虽然取得了一些成绩，但是必须清醒地认识到存在的不足。\n");
     const char *notitles[] = {"protect_titles=false", NULL};
-    expect_lj(notitles, "教育局工作总结\n\n在各级教育行政部门的正确领导下，教育局圆满完成任务。\n",
+    expect_plugin_output(notitles, "教育局工作总结\n\n在各级教育行政部门的正确领导下，教育局圆满完成任务。\n",
               "教育局工作总结在各级教育行政部门的正确领导下，教育局圆满完成任务。\n");
     const char *minchars[] = {"min_line_chars=10", NULL};
-    expect_lj(minchars, "春季传染病预防，守护儿童健康\n\n春季是传染病高发季节。\n",
+    expect_plugin_output(minchars, "春季传染病预防，守护儿童健康\n\n春季是传染病高发季节。\n",
               "春季传染病预防，守护儿童健康春季是传染病高发季节。\n");
     const char *notitlemax[] = {"title_max_chars=0", "min_line_chars=1", NULL};
-    expect_lj(notitlemax, "教育局二〇二一年上半年工作总结\n\n在各级教育行政部门的正确领导下。\n",
+    expect_plugin_output(notitlemax, "教育局二〇二一年上半年工作总结\n\n在各级教育行政部门的正确领导下。\n",
               "教育局二〇二一年上半年工作总结在各级教育行政部门的正确领导下。\n");
 }
 
@@ -228,7 +217,7 @@ static void test_ratio_gate(void **s)
 {
     (void)s;
     char *doc = well_formed_doc();
-    expect_same(NULL, doc);
+    expect_plugin_same(NULL, doc);
     const char *off[] = {"min_join_ratio=0", NULL};
     char *out = NULL, *reason = NULL;
     size_t n;
@@ -271,15 +260,15 @@ static void test_counters(void **s)
 static void test_invalid_utf8_and_edges(void **s)
 {
     (void)s;
-    expect_same(NULL, "");
-    expect_same(NULL, "\n\n\n");
-    expect_same(NULL, "招");
-    expect_same(NULL, "\xff\xfe\n\n\xc3");
-    expect_same(NULL, "只有一行而且没有换行符号结尾的文本内容，它以汉字结");
+    expect_plugin_same(NULL, "");
+    expect_plugin_same(NULL, "\n\n\n");
+    expect_plugin_same(NULL, "招");
+    expect_plugin_same(NULL, "\xff\xfe\n\n\xc3");
+    expect_plugin_same(NULL, "只有一行而且没有换行符号结尾的文本内容，它以汉字结");
     /* a truncated sequence at a line end is "other", never joined or overread */
-    expect_same(NULL, "今年我们按照上级部门的统一安排，顺利完成了全县学校的\xe6\x8b\n\n生工作。\n");
+    expect_plugin_same(NULL, "今年我们按照上级部门的统一安排，顺利完成了全县学校的\xe6\x8b\n\n生工作。\n");
     /* invalid bytes inside a joined line are kept as they are */
-    expect_lj(NULL, "今年我们按照上级部门的统一安排\xff，顺利完成了全县学校的招\n\n生工作\xc3。\n",
+    expect_plugin_output(NULL, "今年我们按照上级部门的统一安排\xff，顺利完成了全县学校的招\n\n生工作\xc3。\n",
               "今年我们按照上级部门的统一安排\xff，顺利完成了全县学校的招生工作\xc3。\n");
 }
 

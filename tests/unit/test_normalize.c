@@ -12,73 +12,63 @@
 #include <cmocka.h>
 
 #include "testkit.h"
+#include "plugin_expect.h"
 
-extern const dc_plugin docclean_plugin;
 
-static void expect_norm(const char *const *kv, const char *in, const char *want)
-{
-    char *out = NULL, *reason = NULL;
-    size_t n;
-    int v = dc_test_run(&docclean_plugin, kv, in, strlen(in), &out, &n, &reason);
-    assert_int_equal(v, DC_KEEP);
-    assert_string_equal(out, want);
-    free(out);
-    free(reason);
-}
 
 static void test_clean_text_unchanged(void **s)
 {
     (void)s;
-    expect_norm(NULL, "第一行\n\n第二行\n", "第一行\n\n第二行\n");
-    expect_norm(NULL, "no newline at end", "no newline at end");
-    expect_norm(NULL, "", "");
+    expect_plugin_output(NULL, "第一行\n\n第二行\n", "第一行\n\n第二行\n");
+    expect_plugin_output(NULL, "no newline at end", "no newline at end");
+    expect_plugin_output(NULL, "", "");
 }
 
 static void test_crlf(void **s)
 {
     (void)s;
-    expect_norm(NULL, "a\r\nb\rc\r\n", "a\nb\nc\n");
+    expect_plugin_output(NULL, "a\r\nb\rc\r\n", "a\nb\nc\n");
     const char *off[] = {"crlf=false", NULL};
-    expect_norm(off, "a\r\nb", "a\r\nb");
+    expect_plugin_output(off, "a\r\nb", "a\r\nb");
 }
 
 static void test_trailing(void **s)
 {
     (void)s;
-    expect_norm(NULL, "甲  \t\n乙\xE3\x80\x80\n", "甲\n乙\n");
+    expect_plugin_output(NULL, "甲  \t\n乙\xE3\x80\x80\n", "甲\n乙\n");
     const char *off[] = {"trailing_spaces=false", NULL};
-    expect_norm(off, "甲  \n乙", "甲  \n乙");
+    expect_plugin_output(off, "甲  \n乙", "甲  \n乙");
 }
 
 static void test_blank_runs(void **s)
 {
     (void)s;
-    expect_norm(NULL, "a\n\n\n\n   \nb\n", "a\n\nb\n");
+    expect_plugin_output(NULL, "a\n\n\n\n   \nb\n", "a\n\nb\n");
     const char *off[] = {"blank_lines=false", NULL};
-    expect_norm(off, "a\n\n\nb\n", "a\n\n\nb\n");
+    expect_plugin_output(off, "a\n\n\nb\n", "a\n\n\nb\n");
 }
 
 static void test_zero_width(void **s)
 {
     (void)s;
-    expect_norm(NULL, "中\xE2\x80\x8B文\xEF\xBB\xBF字\xE2\x81\xA0\n", "中文字\n");
+    expect_plugin_output(NULL, "中\xE2\x80\x8B文\xEF\xBB\xBF字\xE2\x81\xA0\n", "中文字\n");
     const char *off[] = {"zero_width=false", NULL};
-    expect_norm(off, "中\xE2\x80\x8B文", "中\xE2\x80\x8B文");
+    expect_plugin_output(off, "中\xE2\x80\x8B文", "中\xE2\x80\x8B文");
 }
 
 static void test_trim(void **s)
 {
     (void)s;
-    expect_norm(NULL, "\n\n  \ntext\n\n\n", "text\n");
+    expect_plugin_output(NULL, "\n\n  \ntext\n\n\n", "text\n");
     const char *off[] = {"trim=false", NULL};
-    expect_norm(off, "\n\ntext\n\n\n", "\ntext\n\n");
+    expect_plugin_output(off, "\n\ntext\n\n\n", "\ntext\n\n");
 }
 
 static void test_invalid_utf8_passes(void **s)
 {
     (void)s;
-    expect_norm(NULL, "\xff\xfe\xE2\x80\n", "\xff\xfe\xE2\x80\n");
-    expect_norm(NULL, "ab\xE2", "ab\xE2");
+    expect_plugin_output(NULL, "\xff\xfe\xE2\x80\n", "\xff\xfe\xE2\x80\n");
+    expect_plugin_output(NULL, "ab\xE2", "ab\xE2");
 }
 
 static void test_embedded_nul(void **s)

@@ -12,20 +12,9 @@
 #include <cmocka.h>
 
 #include "testkit.h"
+#include "plugin_expect.h"
 
-extern const dc_plugin docclean_plugin;
 
-static void expect(const char *const *kv, const char *in, const char *want)
-{
-    char *out = NULL, *reason = NULL;
-    size_t outlen = 0;
-    int v = dc_test_run(&docclean_plugin, kv, in, strlen(in), &out, &outlen, &reason);
-    assert_int_equal(v, DC_KEEP);
-    assert_int_equal(outlen, strlen(want));
-    assert_string_equal(out, want);
-    free(out);
-    free(reason);
-}
 
 /* A content-farm paragraph: annotations on traditional-only characters. */
 static const char *FARM = "區(qū)教育局工作總結(jié)：全區(qū)學(xué)校辦學(xué)條件不斷改善。\n";
@@ -34,7 +23,7 @@ static const char *FARM_CLEAN = "區教育局工作總結：全區學校辦學�
 static void test_farm_stripped(void **st)
 {
     (void)st;
-    expect(NULL, FARM, FARM_CLEAN);
+    expect_plugin_output(NULL, FARM, FARM_CLEAN);
 }
 
 /* Teaching text: whole words never match; single-character glosses on
@@ -43,7 +32,7 @@ static void test_teaching_kept(void **st)
 {
     (void)st;
     const char *t = "北京(Běijīng)是首都。饕(tāo)餮(tiè)是猛兽。银行的行读(háng)，行走的行读(xíng)。\n";
-    expect(NULL, t, t);
+    expect_plugin_output(NULL, t, t);
 }
 
 /* The syllable must be one of the character's readings. */
@@ -52,12 +41,12 @@ static void test_reading_must_match(void **st)
     (void)st;
     /* 結 is never dǎ, and no real match uses dǎ: not the farm's, kept. */
     const char *t = "區(qū)區(qū)學(xué)結(dǎ)結(jié)\n";
-    expect(NULL, t, "區區學結(dǎ)結\n");
+    expect_plugin_output(NULL, t, "區區學結(dǎ)結\n");
     /* 結(xué) is not a match, but xué is the farm's (學(xué)): residue. */
     const char *r = "區(qū)區(qū)學(xué)結(xué)結(jié)\n";
-    expect(NULL, r, "區區學結結\n");
+    expect_plugin_output(NULL, r, "區區學結結\n");
     const char *nores[] = {"residue=false", NULL};
-    expect(nores, r, "區區學結(xué)結\n");
+    expect_plugin_output(nores, r, "區區學結(xué)結\n");
 }
 
 /* Exactly one tone mark, lowercase, nothing else inside the parentheses. */
@@ -65,32 +54,32 @@ static void test_syllable_shape(void **st)
 {
     (void)st;
     const char *t = "區(qū)學(xué)結(jié)區(qu)區(Qū)區(qūqū)區( qū)區 (qū)\n";
-    expect(NULL, t, "區學結區(qu)區(Qū)區(qūqū)區( qū)區 (qū)\n");
+    expect_plugin_output(NULL, t, "區學結區(qu)區(Qū)區(qūqū)區( qū)區 (qū)\n");
 }
 
 static void test_gate_min_matches(void **st)
 {
     (void)st;
     const char *two = "全區(qū)學(xué)校。\n";
-    expect(NULL, two, two);
+    expect_plugin_output(NULL, two, two);
     const char *kv[] = {"min_matches=2", NULL};
-    expect(kv, two, "全區學校。\n");
+    expect_plugin_output(kv, two, "全區學校。\n");
 }
 
 static void test_gate_traditional_ratio(void **st)
 {
     (void)st;
     const char *simp = "饕(tāo)餮(tiè)和行(háng)。\n";
-    expect(NULL, simp, simp);
+    expect_plugin_output(NULL, simp, simp);
     const char *kv[] = {"min_traditional_ratio=0", NULL};
-    expect(kv, simp, "饕餮和行。\n");
+    expect_plugin_output(kv, simp, "饕餮和行。\n");
     /* Mostly traditional passes at 0.5, not at 0.9. */
     const char *mixed = "區(qū)學(xué)結(jié)饕(tāo)\n";
-    expect(NULL, mixed, "區學結饕\n");
+    expect_plugin_output(NULL, mixed, "區學結饕\n");
     const char *strict[] = {"min_traditional_ratio=0.9", NULL};
-    expect(strict, mixed, mixed);
+    expect_plugin_output(strict, mixed, mixed);
     const char *only[] = {"only_traditional=true", NULL};
-    expect(only, mixed, "區學結饕(tāo)\n");
+    expect_plugin_output(only, mixed, "區學結饕(tāo)\n");
 }
 
 /* Mojibake base: the annotation goes, the base stays for the reader. */
@@ -98,21 +87,21 @@ static void test_residue(void **st)
 {
     (void)st;
     const char *t = "區(qū)學(xué)結(jié)網(wǎng)站，W(wǎng)站\n";
-    expect(NULL, t, "區學結網站，W站\n");
+    expect_plugin_output(NULL, t, "區學結網站，W站\n");
     /* A syllable no real match uses is not residue: 行(háng) in a note. */
     const char *note = "區(qū)學(xué)結(jié)，银行的行读(háng)\n";
-    expect(NULL, note, "區學結，银行的行读(háng)\n");
+    expect_plugin_output(NULL, note, "區學結，银行的行读(háng)\n");
     /* Residue alone never opens the gate. */
     const char *alone = "W(xué)W(xué)W(xué)W(xué)\n";
-    expect(NULL, alone, alone);
+    expect_plugin_output(NULL, alone, alone);
 }
 
 static void test_no_parens_and_edges(void **st)
 {
     (void)st;
-    expect(NULL, "", "");
-    expect(NULL, "(qū)(xué)(jié)", "(qū)(xué)(jié)");
-    expect(NULL, "區(qū", "區(qū");
+    expect_plugin_output(NULL, "", "");
+    expect_plugin_output(NULL, "(qū)(xué)(jié)", "(qū)(xué)(jié)");
+    expect_plugin_output(NULL, "區(qū", "區(qū");
     const char raw[] = "\377(qū)區(qū)學(xué)結(jié)\300";
     char *out = NULL, *reason = NULL;
     size_t outlen = 0;

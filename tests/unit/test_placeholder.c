@@ -18,8 +18,8 @@
 
 #include "ph.h"
 #include "testkit.h"
+#include "plugin_expect.h"
 
-extern const dc_plugin docclean_plugin;
 
 #define YEAR "⟦year⟧"
 #define DATE "⟦date⟧"
@@ -34,21 +34,10 @@ typedef struct tcase {
 } tcase;
 
 /* Run the stage with options kv over in; compare with want exactly. */
-static void expect_kv(const char *const *kv, const char *in, const char *want)
-{
-    char *out = NULL, *reason = NULL;
-    size_t outlen = 0;
-    int v = dc_test_run(&docclean_plugin, kv, in, strlen(in), &out, &outlen, &reason);
-    if (v != DC_KEEP || outlen != strlen(want) || memcmp(out, want, outlen) != 0)
-        fail_msg("input   |%s|\nwant    |%s|\ngot     |%.*s| (verdict %d, %s)", in, want,
-                 (int)outlen, out ? out : "", v, reason ? reason : "-");
-    free(out);
-    free(reason);
-}
 
 static void run_cases(const char *const *kv, const tcase *c, size_t n)
 {
-    for (size_t i = 0; i < n; i++) expect_kv(kv, c[i].in, c[i].out ? c[i].out : c[i].in);
+    for (size_t i = 0; i < n; i++) expect_plugin_output(kv, c[i].in, c[i].out ? c[i].out : c[i].in);
 }
 
 #define RUN(kv, cases) run_cases(kv, cases, sizeof cases / sizeof *cases)
@@ -161,9 +150,9 @@ static void test_mou_mou_option(void **s)
 {
     (void)s;
     static const char *const on[] = {"mou_mou=true", NULL};
-    expect_kv(NULL, "某某公司的某某同志", "某某公司的某某同志");
-    expect_kv(on, "某某公司的某某同志", NAME "公司的" NAME "同志");
-    expect_kv(on, "由王某某负责,某天", "由王" NAME "负责,某天");
+    expect_plugin_output(NULL, "某某公司的某某同志", "某某公司的某某同志");
+    expect_plugin_output(on, "某某公司的某某同志", NAME "公司的" NAME "同志");
+    expect_plugin_output(on, "由王某某负责,某天", "由王" NAME "负责,某天");
 }
 
 /* ---------------- types ---------------- */
@@ -289,12 +278,12 @@ static void test_dots_not_gaps(void **s)
 static void test_invalid_utf8_passthrough(void **s)
 {
     (void)s;
-    expect_kv(NULL, "\xff\xfeXX市\xc3", "\xff\xfe" NAME "市\xc3");
-    expect_kv(NULL, "\xe4\xb8X", "\xe4\xb8X");
-    expect_kv(NULL, "", "");
-    expect_kv(NULL, "X", "X");
-    expect_kv(NULL, ".", ".");
-    expect_kv(NULL, "\xe2\x97", "\xe2\x97");
+    expect_plugin_output(NULL, "\xff\xfeXX市\xc3", "\xff\xfe" NAME "市\xc3");
+    expect_plugin_output(NULL, "\xe4\xb8X", "\xe4\xb8X");
+    expect_plugin_output(NULL, "", "");
+    expect_plugin_output(NULL, "X", "X");
+    expect_plugin_output(NULL, ".", ".");
+    expect_plugin_output(NULL, "\xe2\x97", "\xe2\x97");
 }
 
 /* ---------------- options ---------------- */
@@ -307,10 +296,10 @@ static void test_modes_and_formats(void **s)
     static const char *const keep[] = {"mode=keep", NULL};
     static const char *const fmt[] = {"tag_format=<{type}:{type}>", NULL};
     const char *in = "20XX年××学校***同志鼓励.力量。好。好。";
-    expect_kv(norm, in, "XX年XX学校XX同志鼓励XX力量。好。好。");
-    expect_kv(norm2, in, "＿＿年＿＿学校＿＿同志鼓励＿＿力量。好。好。");
-    expect_kv(keep, in, in);
-    expect_kv(fmt, "20XX年", "<year:year>年");
+    expect_plugin_output(norm, in, "XX年XX学校XX同志鼓励XX力量。好。好。");
+    expect_plugin_output(norm2, in, "＿＿年＿＿学校＿＿同志鼓励＿＿力量。好。好。");
+    expect_plugin_output(keep, in, in);
+    expect_plugin_output(fmt, "20XX年", "<year:year>年");
 }
 
 static void test_family_switches(void **s)
@@ -320,12 +309,12 @@ static void test_family_switches(void **s)
     static const char *const off[] = {"latin_x=false", "fullwidth_x=false", "roman_x=false",
                                       "asterisks=false", "crosses=false", "circles=false",
                                       "underscores=false", "censor_gaps=false", NULL};
-    expect_kv(off, in, in);
-    expect_kv(NULL, in,
+    expect_plugin_output(off, in, in);
+    expect_plugin_output(NULL, in,
               YEAR "年" NAME "市" NAME "县" NAME "区" NAME "乡" NAME "村" NAME "镇鼓励" GAP
                    "力量。好。好。");
     static const char *const nogap[] = {"censor_gaps=false", "latin_x=false", NULL};
-    expect_kv(nogap, "20XX年鼓励.力量。好。好。", "20XX年鼓励.力量。好。好。");
+    expect_plugin_output(nogap, "20XX年鼓励.力量。好。好。", "20XX年鼓励.力量。好。好。");
 }
 
 static void test_bad_options(void **s)
@@ -360,13 +349,13 @@ static void test_max_density(void **s)
     free(out);
     free(reason);
     /* below min_count (3): kept even though dense */
-    expect_kv(kv, "XX市XX县", NAME "市" NAME "县");
+    expect_plugin_output(kv, "XX市XX县", NAME "市" NAME "县");
     /* 3 in 200 characters = 15 per 1000: kept */
     char sparse[1024] = "XX市XX县XX区";
     for (int i = 0; i < 191; i++) strcat(sparse, "a");
     char want[1200] = NAME "市" NAME "县" NAME "区";
     for (int i = 0; i < 191; i++) strcat(want, "a");
-    expect_kv(kv, sparse, want);
+    expect_plugin_output(kv, sparse, want);
 }
 
 static void test_metadata_and_counters(void **s)
@@ -436,7 +425,7 @@ static void test_block_offsets(void **s)
         char in[512], out[1024];
         snprintf(in, sizeof in, "%*s%s", k, "", body);
         snprintf(out, sizeof out, "%*s%s", k, "", want);
-        expect_kv(NULL, in, out);
+        expect_plugin_output(NULL, in, out);
     }
     ph_config c;
     ph_config_init(&c, ~0u & ~(1u << PH_F_MOU));
@@ -454,7 +443,7 @@ static void test_idempotent(void **s)
 {
     (void)s;
     const char *once = YEAR "年" DATE "月" NUM "元" NAME "同志" UNK "的" GAP "力量。好。好。";
-    expect_kv(NULL, once, once);
+    expect_plugin_output(NULL, once, once);
 }
 
 int main(void)

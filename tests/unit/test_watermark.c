@@ -14,67 +14,56 @@
 #include <cmocka.h>
 
 #include "testkit.h"
+#include "plugin_expect.h"
 #include "wm.h"
 
-extern const dc_plugin docclean_plugin;
 
-static void expect_wm(const char *const *kv, const char *in, const char *want)
-{
-    char *out = NULL, *reason = NULL;
-    size_t n;
-    int v = dc_test_run(&docclean_plugin, kv, in, strlen(in), &out, &n, &reason);
-    assert_int_equal(v, DC_KEEP);
-    assert_string_equal(out, want);
-    free(out);
-    free(reason);
-}
 
-static void expect_same(const char *const *kv, const char *in) { expect_wm(kv, in, in); }
 
 /* ---- stray marks ---- */
 
 static void test_de_backtick(void **s)
 {
     (void)s;
-    expect_wm(NULL, "优质教育资源的`供给面。", "优质教育资源的供给面。");
-    expect_wm(NULL, "成员的`“119”消防宣传活动", "成员的“119”消防宣传活动");
-    expect_same(NULL, "调用的`malloc`函数");          /* inline code */
-    expect_same(NULL, "最后的`");                      /* nothing follows */
+    expect_plugin_output(NULL, "优质教育资源的`供给面。", "优质教育资源的供给面。");
+    expect_plugin_output(NULL, "成员的`“119”消防宣传活动", "成员的“119”消防宣传活动");
+    expect_plugin_same(NULL, "调用的`malloc`函数");          /* inline code */
+    expect_plugin_same(NULL, "最后的`");                      /* nothing follows */
     const char *off[] = {"de_backtick=false", NULL};
-    expect_same(off, "优质教育资源的`供给面。");
+    expect_plugin_same(off, "优质教育资源的`供给面。");
 }
 
 static void test_de_quote(void **s)
 {
     (void)s;
-    expect_wm(NULL, "因此造成的'由甲方承担。", "因此造成的由甲方承担。");
-    expect_same(NULL, "所谓的'smart'设备");            /* quoted English */
-    expect_same(NULL, "所谓的'民主'制度");             /* quoted Han */
+    expect_plugin_output(NULL, "因此造成的'由甲方承担。", "因此造成的由甲方承担。");
+    expect_plugin_same(NULL, "所谓的'smart'设备");            /* quoted English */
+    expect_plugin_same(NULL, "所谓的'民主'制度");             /* quoted Han */
     /* the second mark closes nothing: it follows 的 itself, so both go */
-    expect_wm(NULL, "我的'书和你的'笔", "我的书和你的笔");
+    expect_plugin_output(NULL, "我的'书和你的'笔", "我的书和你的笔");
     const char *off[] = {"de_quote=false", NULL};
-    expect_same(off, "因此造成的'由甲方承担。");
+    expect_plugin_same(off, "因此造成的'由甲方承担。");
 }
 
 static void test_de_dot(void **s)
 {
     (void)s;
-    expect_wm(NULL, "按照公正”的.原则，面向全省", "按照公正”的原则，面向全省");
-    expect_wm(NULL, "远程教育工程的.辐射作用", "远程教育工程的辐射作用");
-    expect_same(NULL, "鼓励.力量办园");                /* censor gap: placeholder's */
-    expect_same(NULL, "我的...朋友");                  /* ellipsis */
-    expect_same(NULL, "目的. 下一步");                 /* a space follows */
-    expect_same(NULL, "提高的.5个百分点");             /* a digit follows */
+    expect_plugin_output(NULL, "按照公正”的.原则，面向全省", "按照公正”的原则，面向全省");
+    expect_plugin_output(NULL, "远程教育工程的.辐射作用", "远程教育工程的辐射作用");
+    expect_plugin_same(NULL, "鼓励.力量办园");                /* censor gap: placeholder's */
+    expect_plugin_same(NULL, "我的...朋友");                  /* ellipsis */
+    expect_plugin_same(NULL, "目的. 下一步");                 /* a space follows */
+    expect_plugin_same(NULL, "提高的.5个百分点");             /* a digit follows */
     const char *off[] = {"de_dot=false", NULL};
-    expect_same(off, "远程教育工程的.辐射作用");
+    expect_plugin_same(off, "远程教育工程的.辐射作用");
 }
 
 static void test_anchors(void **s)
 {
     (void)s;
-    expect_same(NULL, "认真地.学习");
+    expect_plugin_same(NULL, "认真地.学习");
     const char *more[] = {"anchors=的地", NULL};
-    expect_wm(more, "认真地.学习的`方法", "认真地学习的方法");
+    expect_plugin_output(more, "认真地.学习的`方法", "认真地学习的方法");
     const char *bad[] = {"anchors=abc", NULL};
     char *out = NULL, *reason = NULL;
     assert_int_equal(dc_test_run(&docclean_plugin, bad, "x", 1, &out, NULL, &reason), -1);
@@ -86,11 +75,11 @@ static void test_anchors(void **s)
 static void test_han_backtick(void **s)
 {
     (void)s;
-    expect_wm(NULL, "中`国人民", "中国人民");
-    expect_same(NULL, "使用`中文`编程");               /* a pair: code span */
-    expect_same(NULL, "命令`ls`列出");
+    expect_plugin_output(NULL, "中`国人民", "中国人民");
+    expect_plugin_same(NULL, "使用`中文`编程");               /* a pair: code span */
+    expect_plugin_same(NULL, "命令`ls`列出");
     const char *off[] = {"han_backtick=false", NULL};
-    expect_same(off, "中`国人民");
+    expect_plugin_same(off, "中`国人民");
 }
 
 /* ---- anti-copy noise ---- */
@@ -98,33 +87,33 @@ static void test_han_backtick(void **s)
 static void test_noise_inline(void **s)
 {
     (void)s;
-    expect_wm(NULL, "自我鉴定 i( j( e7 Z2 {! |0 K\n", "自我鉴定\n");
-    expect_wm(NULL, "4 \\7 ]7 U; C. z! {标题模式：三种。\n", "标题模式：三种。\n");
-    expect_wm(NULL, "自然情况 & F8 N: E( H p1 T5 i 继续\n", "自然情况继续\n");
-    expect_wm(NULL, "评价自己。 4 o2 Q# s, a. Q\n", "评价自己。\n");
-    expect_wm(NULL, "( @) X% H/ U- j. E+ F R二、主要优点\n", "二、主要优点\n");
+    expect_plugin_output(NULL, "自我鉴定 i( j( e7 Z2 {! |0 K\n", "自我鉴定\n");
+    expect_plugin_output(NULL, "4 \\7 ]7 U; C. z! {标题模式：三种。\n", "标题模式：三种。\n");
+    expect_plugin_output(NULL, "自然情况 & F8 N: E( H p1 T5 i 继续\n", "自然情况继续\n");
+    expect_plugin_output(NULL, "评价自己。 4 o2 Q# s, a. Q\n", "评价自己。\n");
+    expect_plugin_output(NULL, "( @) X% H/ U- j. E+ F R二、主要优点\n", "二、主要优点\n");
     /* a real word before the junk stays */
-    expect_wm(NULL, "型号iPhone i( j( e7 Z2 {! |0 K手机\n", "型号iPhone手机\n");
-    expect_wm(NULL, "自我鉴定 i( j( e7 Z2 {! |0 K\r\n下一行\r\n", "自我鉴定\r\n下一行\r\n");
+    expect_plugin_output(NULL, "型号iPhone i( j( e7 Z2 {! |0 K手机\n", "型号iPhone手机\n");
+    expect_plugin_output(NULL, "自我鉴定 i( j( e7 Z2 {! |0 K\r\n下一行\r\n", "自我鉴定\r\n下一行\r\n");
     const char *off[] = {"noise=false", NULL};
-    expect_same(off, "自我鉴定 i( j( e7 Z2 {! |0 K\n");
+    expect_plugin_same(off, "自我鉴定 i( j( e7 Z2 {! |0 K\n");
     const char *more[] = {"noise_min_tokens=8", NULL};
-    expect_same(more, "自我鉴定 i( j( e7 Z2 {! |0 K\n");
+    expect_plugin_same(more, "自我鉴定 i( j( e7 Z2 {! |0 K\n");
     const char *kinds[] = {"noise_min_punct_kinds=5", NULL};
-    expect_same(kinds, "自我鉴定 i( j( e7 Z2 {! |0 K\n");
+    expect_plugin_same(kinds, "自我鉴定 i( j( e7 Z2 {! |0 K\n");
 }
 
 static void test_noise_lines(void **s)
 {
     (void)s;
-    expect_wm(NULL, "正文第一段内容。\n; Z' @- F5 z6 B+ Q% o$ G6 ?- G: w' |\n正文第二段。\n",
+    expect_plugin_output(NULL, "正文第一段内容。\n; Z' @- F5 z6 B+ Q% o$ G6 ?- G: w' |\n正文第二段。\n",
               "正文第一段内容。\n正文第二段。\n");
-    expect_wm(NULL, "正文第一段内容。\r\n7 G( q z a1 \\, N\r\n正文第二段。", "正文第一段内容。\r\n正文第二段。");
-    expect_wm(NULL, "正文第一段内容。\n7 G( q z a1 \\, N", "正文第一段内容。\n"); /* last line, no LF */
+    expect_plugin_output(NULL, "正文第一段内容。\r\n7 G( q z a1 \\, N\r\n正文第二段。", "正文第一段内容。\r\n正文第二段。");
+    expect_plugin_output(NULL, "正文第一段内容。\n7 G( q z a1 \\, N", "正文第一段内容。\n"); /* last line, no LF */
     const char *off[] = {"noise_lines=false", NULL};
-    expect_same(off, "正文第一段内容。\n; Z' @- F5 z6 B+ Q% o$ G6 ?- G: w' |\n正文第二段。\n");
+    expect_plugin_same(off, "正文第一段内容。\n; Z' @- F5 z6 B+ Q% o$ G6 ?- G: w' |\n正文第二段。\n");
     /* an English document: no CJK around, so the line is left alone */
-    expect_same(NULL, "This is an English page about many things.\n; Z' @- F5 z6 B+ Q% o$ G6\nThe end.\n");
+    expect_plugin_same(NULL, "This is an English page about many things.\n; Z' @- F5 z6 B+ Q% o$ G6\nThe end.\n");
 }
 
 static void test_noise_lookalikes(void **s)
@@ -149,7 +138,7 @@ static void test_noise_lookalikes(void **s)
         "比分 3:1 2:0 1:1 4:2 0:0",
         "电话 010-12345678 转 8 号",
         NULL};
-    for (int i = 0; keep[i]; i++) expect_same(NULL, keep[i]);
+    for (int i = 0; keep[i]; i++) expect_plugin_same(NULL, keep[i]);
 }
 
 static void test_junk_classifier(void **s)
@@ -205,14 +194,14 @@ static void test_counters(void **s)
 static void test_edges(void **s)
 {
     (void)s;
-    expect_same(NULL, "");
-    expect_same(NULL, "`");
-    expect_same(NULL, "\n\n");
-    expect_same(NULL, "\xff的`\xfe");         /* invalid byte after the mark */
-    expect_same(NULL, "\x84`中");             /* a lone continuation byte before it */
-    expect_same(NULL, "\xe7\x9a`中");         /* a truncated 的 */
-    expect_wm(NULL, "\xff资源的`供给\xc3", "\xff资源的供给\xc3");
-    expect_same(NULL, "clean ASCII text, nothing to do.\n");
+    expect_plugin_same(NULL, "");
+    expect_plugin_same(NULL, "`");
+    expect_plugin_same(NULL, "\n\n");
+    expect_plugin_same(NULL, "\xff的`\xfe");         /* invalid byte after the mark */
+    expect_plugin_same(NULL, "\x84`中");             /* a lone continuation byte before it */
+    expect_plugin_same(NULL, "\xe7\x9a`中");         /* a truncated 的 */
+    expect_plugin_output(NULL, "\xff资源的`供给\xc3", "\xff资源的供给\xc3");
+    expect_plugin_same(NULL, "clean ASCII text, nothing to do.\n");
 }
 
 int main(void)
