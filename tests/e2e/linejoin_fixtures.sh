@@ -4,18 +4,11 @@
 # tables, dated records, labels, titles, indents, Latin) is left
 # byte-identical with and without the ratio gate, and the gap options work.
 set -u
+STAGE=linejoin; . "$SRC/tests/fixture_lib.sh"
 F="$FIXTURES/linejoin"
-fail=0
-conf() { # conf NAME KEY=VALUE...
-  local name=$1; shift
-  { printf '[pipeline]\nstages = linejoin\n[linejoin]\n'; for kv in "$@"; do printf '%s\n' "${kv/=/ = }"; done; } > "$name.ini"
-}
 run() { # run CONF IN OUT
   "$DOCCLEAN" run -q -c "$1" --output-format text -o "$3" --stats "$3.stats" "$2" 2>>log \
     || { echo "docclean failed"; cat log; exit 1; }
-}
-check() { # check NAME WANT GOT
-  if cmp -s "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; diff "$2" "$3" | head -10; fail=1; fi
 }
 counter() { jq -r ".stages[0].counters.$2" "$1.stats"; }
 want_counter() { # want_counter NAME OUT COUNTER VALUE

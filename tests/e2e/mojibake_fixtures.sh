@@ -2,15 +2,8 @@
 # mojibake: own fixtures through `docclean run` (every rule, positive and
 # negative), then each switch turning its rule off.
 set -u
+STAGE=mojibake; . "$SRC/tests/fixture_lib.sh"
 F="$FIXTURES/mojibake"
-fail=0
-conf() { # conf NAME KEY=VALUE...
-  local name=$1; shift
-  { printf '[pipeline]\nstages = mojibake\n[mojibake]\n'; for kv in "$@"; do printf '%s\n' "${kv/=/ = }"; done; } > "$name.ini"
-}
-check() { # check NAME WANT GOT
-  if cmp -s "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; diff "$2" "$3" | head -10; fail=1; fi
-}
 run() { "$DOCCLEAN" run -c "$1" --output-format text -o "$3" "$2" 2>>log || { echo "docclean failed"; cat log; exit 1; }; }
 
 # 1. fixtures: NAME.txt -> NAME.expected with the defaults

@@ -2,15 +2,8 @@
 # pinyin_strip: own fixtures through `docclean run` (farm text stripped,
 # teaching text and short documents kept), the switches and the counters.
 set -u
+STAGE=pinyin_strip; . "$SRC/tests/fixture_lib.sh"
 F="$FIXTURES/pinyin_strip"
-fail=0
-conf() { # conf NAME KEY=VALUE...
-  local name=$1; shift
-  { printf '[pipeline]\nstages = pinyin_strip\n[pinyin_strip]\n'; for kv in "$@"; do printf '%s\n' "${kv/=/ = }"; done; } > "$name.ini"
-}
-check() { # check NAME WANT GOT
-  if cmp -s "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; diff "$2" "$3" | head -10; fail=1; fi
-}
 run() { "$DOCCLEAN" run -c "$1" --output-format text -o "$3" "$2" 2>>log || { echo "docclean failed"; cat log; exit 1; }; }
 
 conf default

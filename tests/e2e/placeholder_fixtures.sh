@@ -4,15 +4,8 @@
 # mode=keep with metadata counts, max_density rejects with the reason, and
 # the rule names `docclean explain` shows.
 set -u
+STAGE=placeholder; . "$SRC/tests/fixture_lib.sh"
 F="$FIXTURES/placeholder"
-fail=0
-conf() { # conf NAME KEY=VALUE...
-  local name=$1; shift
-  { printf '[pipeline]\nstages = placeholder\n[placeholder]\n'; for kv in "$@"; do printf '%s\n' "${kv/=/ = }"; done; } > "$name.ini"
-}
-check() { # check NAME WANT GOT
-  if cmp -s "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; diff "$2" "$3" | head -20; fail=1; fi
-}
 run() { # run CONF INPUT OUT [FORMAT]
   "$DOCCLEAN" run -q -c "$1" --output-format "${4:-text}" -o "$3" --rejects rej.jsonl "$2" 2>>log \
     || { echo "docclean failed"; cat log; exit 1; }

@@ -3,15 +3,8 @@
 # compatibility ideographs, already simplified text, tw2s/hk2s),
 # only_if_traditional, t2s_changed metadata, dict_dir.
 set -u
+STAGE=t2s; . "$SRC/tests/fixture_lib.sh"
 F="$FIXTURES/t2s"
-fail=0
-conf() { # conf NAME KEY=VALUE...
-  local name=$1; shift
-  { printf '[pipeline]\nstages = t2s\n[t2s]\n'; for kv in "$@"; do printf '%s\n' "${kv/=/ = }"; done; } > "$name.ini"
-}
-check() { # check NAME WANT GOT
-  if cmp -s "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; diff "$2" "$3" | head -10; fail=1; fi
-}
 run() { "$DOCCLEAN" run -c "$1" --output-format text -o "$3" --rejects rej.jsonl "$2" 2>>log || { echo "docclean failed"; cat log; exit 1; }; }
 
 # 1. fixtures: NAME.CONFIG.txt -> NAME.CONFIG.expected

@@ -5,18 +5,11 @@
 # lines are deleted while formulas, code, units, URLs and option lists stay.
 # Each rule switched off leaves its case alone.
 set -u
+STAGE=watermark; . "$SRC/tests/fixture_lib.sh"
 F="$FIXTURES/watermark"
-fail=0
-conf() { # conf NAME KEY=VALUE...
-  local name=$1; shift
-  { printf '[pipeline]\nstages = watermark\n[watermark]\n'; for kv in "$@"; do printf '%s\n' "${kv/=/ = }"; done; } > "$name.ini"
-}
 run() { # run CONF IN OUT
   "$DOCCLEAN" run -q -c "$1" --output-format text -o "$3" --stats "$3.stats" "$2" 2>>log \
     || { echo "docclean failed"; cat log; exit 1; }
-}
-check() { # check NAME WANT GOT
-  if cmp -s "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; diff "$2" "$3" | head -10; fail=1; fi
 }
 want_counter() { # want_counter NAME OUT COUNTER VALUE
   local got; got=$(jq -r ".stages[0].counters.$3" "$2.stats")
