@@ -117,7 +117,13 @@ typedef struct dc_doc_priv {
     char *id_owned, *source_owned;
     dc_trace *trace;   /* non-NULL only under `docclean explain`           */
     int changed;       /* text changed since the counter was reset           */
+    uint64_t position; /* global input position (file index << 32 | line)   */
 } dc_doc_priv;
+
+/* The document's global position (host->doc_position). */
+void dc_doc_set_position(dc_doc *doc, uint64_t position);
+/* The cluster phase this process runs (NULL: an ordinary run). */
+void dc_cluster_set(const dc_cluster_ctx *c);
 
 /* Create a document taking ownership of `text` (malloc'd, with one spare
  * byte after len for the NUL). */

@@ -505,6 +505,31 @@ const char *dc_data_dir(void)
     return data_dir_buf;
 }
 
+/* ---------------- sharded and cluster runs ---------------- */
+
+static uint64_t host_doc_position(const dc_doc *d)
+{
+    return priv(d)->position;
+}
+
+void dc_doc_set_position(dc_doc *d, uint64_t position)
+{
+    priv(d)->position = position;
+}
+
+/* Set once by the CLI before the pipeline is built, read-only afterwards. */
+static const dc_cluster_ctx *cluster_ctx;
+
+void dc_cluster_set(const dc_cluster_ctx *c)
+{
+    cluster_ctx = c;
+}
+
+static const dc_cluster_ctx *host_cluster(void)
+{
+    return cluster_ctx;
+}
+
 /* ---------------- the table ---------------- */
 
 static const dc_host host_table = {
@@ -537,6 +562,8 @@ static const dc_host host_table = {
     .buf_free = host_buf_free,
     .set_text_buf = host_set_text_buf,
     .data_dir = dc_data_dir,
+    .doc_position = host_doc_position,
+    .cluster = host_cluster,
 };
 
 const dc_host *dc_host_get(void)

@@ -289,6 +289,8 @@ static void worker_process(run_state *st, raw_item *ri)
     if (ri->raw.needs_parse) dc_raw_doc_parse(&ri->raw, st->o->in.text_field);
     it->doc = dc_doc_from_raw(&ri->raw, it->seq, &st->o->in, &it->reject_stage, &it->reject);
     dc_raw_doc_free(&ri->raw);
+    uint32_t g = st->file_gidx ? st->file_gidx[it->file_idx] : it->file_idx;
+    if (it->doc) dc_doc_set_position(it->doc, (uint64_t)g << 32 | (uint32_t)it->doc->source_line);
     if (it->reject_stage) return;
     size_t end = st->mode == PASS_PREPASS && st->pre_end < st->conc_end ? st->pre_end : st->conc_end;
     dc_verdict v;
@@ -671,7 +673,9 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
     while (st.conc_end < p->n && (p->stages[st.conc_end]->desc.flags & DC_PLUGIN_CONCURRENT))
         st.conc_end++;
     st.pre_end = p->n;
-    for (size_t i = 0; i < p->n; i++)
+    /* A cluster phase has the corpus-wide statistics from its reduce tasks:
+     * no prepass over this shard alone. */
+    for (size_t i = 0; i < p->n && !dc_host_get()->cluster(); i++)
         if (p->stages[i]->desc.prepass) {
             st.pre_end = i;
             break;

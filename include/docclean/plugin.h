@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 #define DC_ABI_MAJOR 1
-#define DC_ABI_MINOR 0
+#define DC_ABI_MINOR 1
 
 /* The one symbol every plugin exports. */
 #define DC_PLUGIN_SYMBOL "docclean_plugin"
@@ -132,6 +132,18 @@ typedef enum dc_log_level {
 /* Host services                                                       */
 /* ------------------------------------------------------------------ */
 
+/* One phase of a cluster run, as `docclean run --cluster-phase` or
+ * `docclean cluster` were asked to do it.  Map phases (the document stream
+ * of one shard) call process() as usual; reduce phases call the plugin's
+ * reduce() once, with no documents. */
+typedef struct dc_cluster_ctx {
+    const char *phase;   /* e.g. "lines", "sign", "apply", or a reduce phase */
+    const char *dir;     /* the run directory shared by all tasks (OUT)       */
+    unsigned shard;      /* map phases: this shard; reduce: this task         */
+    unsigned nshards;    /* shards of the run (N)                             */
+    unsigned task, ntasks; /* reduce phases: task index and count            */
+} dc_cluster_ctx;
+
 typedef struct dc_host {
     uint32_t abi_major;
     uint32_t abi_minor;
@@ -194,7 +206,19 @@ typedef struct dc_host {
     /* Directory holding shipped data (conf/, tables), for plugins that load
      * data files by default.  Never NULL. */
     const char *(*data_dir)(void);
+
+    /* ---- ABI 1.1: runs split into shards and cluster phases ---- */
+
+    /* The document's position in the whole, unsharded input: the index of
+     * its file in the full sorted input list << 32 | its line (0 for a text
+     * file).  The same in a single run and in any shard of it, so shards can
+     * agree on "earlier" without talking to each other. */
+    uint64_t (*doc_position)(const dc_doc *doc);
+    /* Non-NULL when this process runs one phase of a corpus-wide stage split
+     * over a cluster (see dc_cluster_ctx and docs/scale-out.md). */
+    const dc_cluster_ctx *(*cluster)(void);
 } dc_host;
+
 
 /* ------------------------------------------------------------------ */
 /* The descriptor                                                      */
@@ -233,6 +257,14 @@ typedef struct dc_plugin {
      * process() call of this stage.  For statistics that need the whole corpus
      * (repeated-line counts).  Return 0, or -1 to abort the run. */
     int (*prepass)(void *instance, const dc_doc *doc);
+
+    /* ---- ABI 1.1 ---- */
+    /* Optional reduce task of a cluster run (`docclean cluster PHASE`):
+     * called once on an instance created with the run's options, with
+     * host->cluster() describing the phase and task.  It reads the files
+     * the map phases wrote under the run directory and writes its own,
+     * durably (fsync, rename), before returning 0.  -1 + err on failure. */
+    int (*reduce)(void *instance, char *err, size_t errlen);
 } dc_plugin;
 
 /* Convenience for plugins: fill the version fields. */
