@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "config.h"
 #include "explain.h"
 #include "loader.h"
@@ -60,6 +61,11 @@ static void usage(FILE *f)
             "                           path; default from SLURM_ARRAY_TASK_ID/COUNT; writes\n"
             "                           OUT/shards/NNNNN.{jsonl.zst,rejects.jsonl.zst,stats.json,order,done}\n"
             "      --force              redo a shard that already has its .done marker\n"
+            "      --cluster-phase P    with --shard: run map phase P (lines, sign, apply) of the\n"
+            "                           cluster-wide stages (docs/scale-out.md)\n"
+            "       docclean cluster PHASE --task I/T --shards N [-c CONF] OUT   a reduce task\n"
+            "                           (linecount, exact, bands, decide) of a cluster run\n"
+            "       docclean cluster plan [-c CONF] --shards N   the phases of a cluster run\n"
             "\n"
             "exit status: 0 ok, 1 runtime error, 2 usage, 3 config error, 4 some inputs unreadable,\n"
             "             5 another run holds the --state lock\n",
@@ -93,7 +99,7 @@ typedef struct cli {
     const char *config;
     dc_run_opts run;
     const char *format, *compression, *out_format, *progress;
-    const char *state_dir, *settle, *shard;
+    const char *state_dir, *settle, *shard, *cluster_phase;
     int wait, force;
     int jobs;
     char **inputs;
@@ -199,7 +205,7 @@ static int resolve_options(cli *a)
 enum {
     OPT_REJECTS = 1000, OPT_STATS, OPT_OUTFMT, OPT_FORMAT, OPT_COMPRESS, OPT_TEXTFIELD,
     OPT_ENCODING, OPT_PROGRESS, OPT_NOPROGRESS, OPT_COLOUR, OPT_NOCOLOUR, OPT_STATE, OPT_WAIT,
-    OPT_SETTLE, OPT_SHARD, OPT_FORCE
+    OPT_SETTLE, OPT_SHARD, OPT_FORCE, OPT_CLUSTER_PHASE
 };
 
 static int parse_cli(cli *a, int argc, char **argv)
@@ -224,6 +230,7 @@ static int parse_cli(cli *a, int argc, char **argv)
         {"settle", required_argument, 0, OPT_SETTLE},
         {"shard", required_argument, 0, OPT_SHARD},
         {"force", no_argument, 0, OPT_FORCE},
+        {"cluster-phase", required_argument, 0, OPT_CLUSTER_PHASE},
         {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -263,6 +270,7 @@ static int parse_cli(cli *a, int argc, char **argv)
         case OPT_SETTLE: a->settle = optarg; break;
         case OPT_SHARD: a->shard = optarg; break;
         case OPT_FORCE: a->force = 1; break;
+        case OPT_CLUSTER_PHASE: a->cluster_phase = optarg; break;
         default: return -1;
         }
     }
@@ -336,13 +344,13 @@ static int run_unattended(cli *a, dc_config *cfg, const char *state_dir)
     return rc;
 }
 
-static int write_marker(const char *path, const dc_shard_spec *sh)
+static int write_marker(const char *path, const dc_shard_spec *sh, const char *what)
 {
     char tmp[PATH_MAX + 128];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     if (!f) return -1;
-    fprintf(f, "shard %u of %u\n", sh->index, sh->count);
+    fprintf(f, "%s %u of %u\n", what, sh->index, sh->count);
     int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
     bad |= fclose(f) != 0;
     if (bad || rename(tmp, path) != 0) return -1;
@@ -395,10 +403,189 @@ static int run_shard(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
     ro.order_path = order;
     ro.shard = *sh;
     int rc = dc_run(pl, a->inputs, a->ninputs, &ro);
-    if ((rc == DC_EXIT_OK || rc == DC_EXIT_INPUT) && write_marker(done, sh) != 0) {
+    if ((rc == DC_EXIT_OK || rc == DC_EXIT_INPUT) && write_marker(done, sh, "shard") != 0) {
         fprintf(stderr, "docclean: cannot write %s: %s\n", done, strerror(errno));
         return DC_EXIT_RUNTIME;
     }
+    return rc;
+}
+
+/* The completion marker and stats of one task of a cluster phase:
+ * OUT/cluster/PHASE/NNNNN.{done,stats.json}. */
+static int cluster_paths(const char *out, const char *phase, unsigned task, char *done, char *stats, size_t len)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/cluster", out);
+    mkdir(out, 0777);
+    mkdir(dir, 0777);
+    snprintf(dir, sizeof dir, "%s/cluster/%s", out, phase);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "docclean: cannot create %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    snprintf(done, len, "%s/%05u.done", dir, task);
+    if (stats) snprintf(stats, len, "%s/%05u.stats.json", dir, task);
+    return 0;
+}
+
+/* --cluster-phase lines|sign with --shard: the stream of this shard goes
+ * through the stages only for what the corpus-wide stages write under OUT;
+ * the documents themselves are not kept (the apply phase writes them). */
+static int run_cluster_map(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
+{
+    char done[PATH_MAX + 64], stats[PATH_MAX + 64];
+    if (cluster_paths(a->run.out_path, a->cluster_phase, sh->index, done, stats, sizeof done) != 0)
+        return DC_EXIT_RUNTIME;
+    if (!a->force && access(done, F_OK) == 0) {
+        fprintf(stderr, "docclean: %s shard %u/%u already complete (%s); --force to redo it\n",
+                a->cluster_phase, sh->index, sh->count, done);
+        return DC_EXIT_OK;
+    }
+    unlink(done);
+    dc_run_opts ro = a->run;
+    ro.out_path = "/dev/null";
+    ro.out_format = DC_OUT_JSONL;
+    ro.rejects_path = "/dev/null";
+    ro.stats_path = stats;
+    ro.shard = *sh;
+    int rc = dc_run(pl, a->inputs, a->ninputs, &ro);
+    if ((rc == DC_EXIT_OK || rc == DC_EXIT_INPUT) && write_marker(done, sh, a->cluster_phase) != 0) {
+        fprintf(stderr, "docclean: cannot write %s: %s\n", done, strerror(errno));
+        return DC_EXIT_RUNTIME;
+    }
+    return rc;
+}
+
+static int check_cluster_phase(const dc_shard_spec *sh, const char *out)
+{
+    if (!sh->count || !out || !strcmp(out, "-")) {
+        fprintf(stderr, "docclean: --cluster-phase needs --shard I/N (or a Slurm array) and -o DIR\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* --cluster-phase P: P must be a map phase of this pipeline's plan; the
+ * output phase writes OUT/shards/ like a plain --shard run. */
+static int run_cluster_phase(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
+{
+    dc_phase *v;
+    size_t n;
+    char err[1024];
+    if (dc_cluster_plan(pl, sh->count, &v, &n, err, sizeof err) != 0) {
+        fprintf(stderr, "docclean: config error: %s\n", err);
+        return DC_EXIT_CONFIG;
+    }
+    const dc_phase *ph = dc_cluster_find(v, n, a->cluster_phase);
+    int rc;
+    if (!ph || ph->reduce || !ph->stage[0]) {
+        fprintf(stderr, "docclean: '%s' is not a map phase of this pipeline; its phases:", a->cluster_phase);
+        for (size_t i = 0; i < n; i++) fprintf(stderr, " %s (%s)", v[i].name, v[i].reduce ? "reduce" : "map");
+        fprintf(stderr, "\n");
+        rc = DC_EXIT_USAGE;
+    } else {
+        rc = ph->output ? run_shard(a, pl, sh) : run_cluster_map(a, pl, sh);
+    }
+    free(v);
+    return rc;
+}
+
+static int print_plan(const char *conf, long nshards)
+{
+    cli a;
+    memset(&a, 0, sizeof a);
+    a.config = conf;
+    dc_config *cfg = NULL;
+    dc_pipeline *pl = NULL;
+    int rc = setup_config(&a, &cfg, &pl);
+    dc_phase *v = NULL;
+    size_t n = 0;
+    char err[1024];
+    if (rc == DC_EXIT_OK && dc_cluster_plan(pl, (unsigned)nshards, &v, &n, err, sizeof err) != 0) {
+        fprintf(stderr, "docclean: config error: %s\n", err);
+        rc = DC_EXIT_CONFIG;
+    }
+    for (size_t i = 0; i < n; i++)
+        printf("%s %s %u%s\n", v[i].name, v[i].reduce ? "reduce" : "map", v[i].tasks, v[i].output ? " output" : "");
+    free(v);
+    dc_pipeline_free(pl);
+    dc_options_free(a.run_sec);
+    dc_options_free(a.input_sec);
+    dc_config_free(cfg);
+    return rc;
+}
+
+/* `docclean cluster PHASE --task I/T --shards N [-c CONF] [--force] OUT`:
+ * one reduce task of the corpus-wide stages. */
+static int cmd_cluster(int argc, char **argv)
+{
+    const char *phase = argc > 1 ? argv[1] : NULL, *task = NULL, *out = NULL, *conf = NULL;
+    long nshards = 0;
+    int force = 0, bad = !phase || phase[0] == '-';
+    if (phase && !strcmp(phase, "plan")) { /* docclean cluster plan [-c CONF] --shards N */
+        for (int i = 2; i < argc; i++) {
+            if (!strcmp(argv[i], "--shards") && i + 1 < argc) nshards = atol(argv[++i]);
+            else if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc) conf = argv[++i];
+            else nshards = -1, i = argc;
+        }
+        if (nshards < 1 || nshards > 1000000) {
+            fprintf(stderr, "usage: docclean cluster plan [-c CONF] --shards N\n");
+            return DC_EXIT_USAGE;
+        }
+        return print_plan(conf, nshards);
+    }
+    for (int i = 2; i < argc && !bad; i++) {
+        if (!strcmp(argv[i], "--task") && i + 1 < argc) task = argv[++i];
+        else if (!strcmp(argv[i], "--shards") && i + 1 < argc) nshards = atol(argv[++i]);
+        else if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc) conf = argv[++i];
+        else if (!strcmp(argv[i], "--force")) force = 1;
+        else if (!strcmp(argv[i], "-q")) dc_log_verbosity = DC_LOG_WARN;
+        else if (!out && argv[i][0] != '-') out = argv[i];
+        else bad = 1;
+    }
+    dc_shard_spec t = {0, 0};
+    if (bad || !out || !task || dc_shard_parse(task, &t) != 0 || nshards < 1 || nshards > 1000000) {
+        fprintf(stderr, "usage: docclean cluster PHASE --task I/T --shards N [-c CONF] [--force] OUT\n"
+                        "       docclean cluster plan [-c CONF] --shards N   (the phases, one per line)\n"
+                        "  PHASE: a reduce phase of the plan, e.g. linecount, exact, bands, decide\n");
+        return DC_EXIT_USAGE;
+    }
+    char done[PATH_MAX + 64];
+    if (cluster_paths(out, phase, t.index, done, NULL, sizeof done) != 0) return DC_EXIT_RUNTIME;
+    if (!force && access(done, F_OK) == 0) {
+        fprintf(stderr, "docclean: %s task %u/%u already complete (%s); --force to redo it\n", phase, t.index,
+                t.count, done);
+        return DC_EXIT_OK;
+    }
+    unlink(done);
+    static dc_cluster_ctx ctx;
+    ctx = (dc_cluster_ctx){phase, out, t.index, (unsigned)nshards, t.index, t.count};
+    dc_cluster_set(&ctx);
+    cli a;
+    memset(&a, 0, sizeof a);
+    a.config = conf;
+    dc_config *cfg = NULL;
+    dc_pipeline *pl = NULL;
+    int rc = setup_config(&a, &cfg, &pl), ran = 0;
+    for (size_t i = 0; rc == DC_EXIT_OK && i < pl->n; i++) {
+        dc_stage *s = pl->stages[i];
+        if (!s->desc.reduce) continue;
+        char err[4096] = "";
+        ran++;
+        if (s->desc.reduce(s->instance, err, sizeof err) != 0) {
+            fprintf(stderr, "docclean: stage '%s': %s task %u/%u failed: %s\n", s->name, phase, t.index, t.count, err);
+            rc = DC_EXIT_RUNTIME;
+        }
+    }
+    if (rc == DC_EXIT_OK && !ran) dc_log_core(DC_LOG_INFO, "no stage of %s has reduce tasks: nothing to do", a.config);
+    if (rc == DC_EXIT_OK && write_marker(done, &t, phase) != 0) {
+        fprintf(stderr, "docclean: cannot write %s: %s\n", done, strerror(errno));
+        rc = DC_EXIT_RUNTIME;
+    }
+    dc_pipeline_free(pl);
+    dc_options_free(a.run_sec);
+    dc_options_free(a.input_sec);
+    dc_config_free(cfg);
     return rc;
 }
 
@@ -460,13 +647,24 @@ static int cmd_run(int argc, char **argv)
     } else if (rc == DC_EXIT_OK && !a.shard) {
         dc_shard_from_env(&shard); /* a Slurm job array task */
     }
+    static dc_cluster_ctx cctx;
+    if (rc == DC_EXIT_OK && a.cluster_phase) {
+        if (check_cluster_phase(&shard, a.run.out_path) != 0) {
+            rc = DC_EXIT_USAGE;
+        } else {
+            cctx = (dc_cluster_ctx){a.cluster_phase, a.run.out_path, shard.index, shard.count, 0, 0};
+            dc_cluster_set(&cctx);
+        }
+    }
     if (rc == DC_EXIT_OK && shard.count && state_dir) {
         fprintf(stderr, "docclean: --shard and --state do not combine\n");
         rc = DC_EXIT_USAGE;
     } else if (rc == DC_EXIT_OK && state_dir) {
         rc = run_unattended(&a, cfg, state_dir);
     } else if (rc == DC_EXIT_OK && (rc = build_pipeline(cfg, &pl)) == DC_EXIT_OK) {
-        if (shard.count) {
+        if (a.cluster_phase) {
+            rc = run_cluster_phase(&a, pl, &shard);
+        } else if (shard.count) {
             rc = run_shard(&a, pl, &shard);
         } else {
             if (!a.run.rejects_path) a.run.rejects_path = rej = default_rejects(a.run.out_path);
@@ -619,6 +817,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "plugins")) return cmd_plugins(argc - 1, argv + 1);
     if (!strcmp(cmd, "status")) return cmd_status(argc - 1, argv + 1);
     if (!strcmp(cmd, "merge")) return cmd_merge(argc - 1, argv + 1);
+    if (!strcmp(cmd, "cluster")) return cmd_cluster(argc - 1, argv + 1);
     if (!strcmp(cmd, "slurm")) return dc_cmd_slurm(argc - 1, argv + 1);
     fprintf(stderr, "docclean: unknown command '%s'\n", cmd);
     usage(stderr);

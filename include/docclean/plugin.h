@@ -228,6 +228,17 @@ enum {
     DC_PLUGIN_CONCURRENT = 1u << 0 /* process() may run on several threads */
 };
 
+/* One phase of a corpus-wide stage split over a cluster (ABI 1.1). */
+typedef struct dc_phase_decl {
+    const char *name;  /* [a-z]+, unique in the run                        */
+    int reduce;        /* 0: map phase: each shard's documents go through
+                          process() under host->cluster(); 1: reduce tasks,
+                          each one call of reduce()                         */
+    const char *tasks; /* reduce: how many tasks: a number, or the name of an
+                          integer option of the stage (e.g. "bands")        */
+    const char *what;  /* one line for the docs and `docclean slurm status` */
+} dc_phase_decl;
+
 typedef struct dc_plugin {
     uint32_t abi_major;   /* = DC_ABI_MAJOR at build time */
     uint32_t abi_minor;   /* = DC_ABI_MINOR at build time */
@@ -265,6 +276,11 @@ typedef struct dc_plugin {
      * the map phases wrote under the run directory and writes its own,
      * durably (fsync, rename), before returning 0.  -1 + err on failure. */
     int (*reduce)(void *instance, char *err, size_t errlen);
+    /* How this corpus-wide stage splits over a cluster: its phases in
+     * order, terminated by an entry with name == NULL (NULL: the stage
+     * needs nothing corpus-wide, or cannot be split).  The last map phase
+     * is the one whose shard outputs make the run's output. */
+    const struct dc_phase_decl *phases;
 } dc_plugin;
 
 /* Convenience for plugins: fill the version fields. */

@@ -21,6 +21,7 @@
  */
 /* Error messages are bounded buffers; a truncated path in a message is fine. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +29,16 @@
 #include <xxhash.h>
 
 #include "docclean/plugin.h"
+#include "cluster.h"
 #include "index.h"
 #include "lines.h"
 #include "minhash.h"
 #include "norm.h"
 
-#define MAX_CANDIDATES 4096
+#define MAX_CANDIDATES DCL_MAX_CANDIDATES
+
+/* Which part of a cluster run this instance does (cluster.h). */
+enum { CL_NONE, CL_LINES, CL_SIGN, CL_APPLY, CL_REDUCE };
 
 enum { C_DOCS, C_EXACT, C_NEAR, C_OLD, C_SHORT, C_CAND, C_LINES, C_LINE_BYTES, C_LINE_DOCS,
        C_LINE_SKIP, C_NCOUNTERS };
@@ -85,6 +90,13 @@ typedef struct dedup {
     uint8_t *sketch;
     int committed;
     longest_plan plan;
+    /* cluster runs */
+    const dc_cluster_ctx *cl;
+    int cl_phase;
+    dcl_writer cl_lines, cl_exact, cl_docs, *cl_bands;
+    u64map line_set;   /* lines removed run-wide (sign, apply) */
+    u64map cl_seen;    /* lines: texts this shard already recorded */
+    dcl_drops drops;   /* apply: this shard's drop list */
 } dedup;
 
 static const dc_option_decl options[] = {
@@ -136,6 +148,70 @@ static void find_fold_table(dedup *d, const dc_options *o, int *loaded)
            h->data_dir());
 }
 
+static const char *const cl_phase_names[] = {"", "lines", "sign", "apply"};
+
+/* Open the files this map phase writes, or load what it reads. */
+static int cluster_open(dedup *d, char *err, size_t errlen)
+{
+    const dc_cluster_ctx *c = d->cl;
+    char rel[64], e[1024];
+    int rc = 0;
+    if (d->cl_phase == CL_LINES) {
+        snprintf(rel, sizeof rel, "lines/%05u.bin", c->shard);
+        rc = dcl_open(&d->cl_lines, c->dir, rel, DCL_MAGIC_LINES, e, sizeof e);
+    }
+    if ((d->cl_phase == CL_SIGN || d->cl_phase == CL_APPLY) && d->do_lines)
+        rc = dcl_load_line_set(c->dir, &d->line_set, e, sizeof e);
+    if (!rc && d->cl_phase == CL_SIGN) {
+        snprintf(rel, sizeof rel, "sign/%05u.exact", c->shard);
+        rc = dcl_open(&d->cl_exact, c->dir, rel, DCL_MAGIC_EXACT, e, sizeof e);
+        snprintf(rel, sizeof rel, "sign/%05u.docs", c->shard);
+        if (!rc) rc = dcl_open(&d->cl_docs, c->dir, rel, DCL_MAGIC_DOCS, e, sizeof e);
+        d->cl_bands = calloc((size_t)d->mh.bands, sizeof *d->cl_bands);
+        if (!d->cl_bands) abort();
+        for (int b = 0; !rc && b < d->mh.bands; b++) {
+            snprintf(rel, sizeof rel, "sign/%05u.b%03d", c->shard, b);
+            rc = dcl_open(&d->cl_bands[b], c->dir, rel, DCL_MAGIC_BAND, e, sizeof e);
+        }
+    }
+    if (!rc && d->cl_phase == CL_APPLY && (d->do_exact || d->do_near))
+        rc = dcl_load_drops(c->dir, c->shard, &d->drops, e, sizeof e);
+    if (rc) snprintf(err, errlen, "dedup: cluster phase %s: %s", c->phase, e);
+    return rc;
+}
+
+static void cluster_close(dedup *d)
+{
+    dcl_abort(&d->cl_lines), dcl_abort(&d->cl_exact), dcl_abort(&d->cl_docs);
+    for (int b = 0; d->cl_bands && b < d->mh.bands; b++) dcl_abort(&d->cl_bands[b]);
+    free(d->cl_bands);
+    d->cl_bands = NULL;
+    u64map_free(&d->line_set);
+    u64map_free(&d->cl_seen);
+    dcl_drops_free(&d->drops);
+}
+
+/* Is this a phase of a cluster run (host->cluster(), ABI 1.1)?  The map
+ * phases reproduce keep = first of one run without an index; keep =
+ * longest and a persistent index are single-machine features. */
+static int cluster_setup(dedup *d, const dc_options *o, char *err, size_t errlen)
+{
+    const dc_host *h = d->host;
+    d->cl = h->struct_size > offsetof(dc_host, cluster) && h->cluster ? h->cluster() : NULL;
+    if (!d->cl) return 0;
+    d->cl_phase = CL_REDUCE;
+    for (int i = CL_LINES; i <= CL_APPLY; i++)
+        if (strcmp(d->cl->phase, cl_phase_names[i]) == 0) d->cl_phase = i;
+    if (strcmp(h->opt_str(o, "keep"), "first") != 0 || h->opt_str(o, "index")) {
+        snprintf(err, errlen, "dedup: a cluster run supports keep = first without a persistent index "
+                              "(this config has keep = %s%s)", h->opt_str(o, "keep"),
+                 h->opt_str(o, "index") ? " and an index" : "");
+        return -1;
+    }
+    if (d->cl_phase == CL_REDUCE) return 0;
+    return cluster_open(d, err, errlen);
+}
+
 static void *dedup_create(const dc_host *host, dc_stage *stage, const dc_options *o, char *err, size_t errlen)
 {
     dedup *d = calloc(1, sizeof *d);
@@ -172,9 +248,16 @@ static void *dedup_create(const dc_host *host, dc_stage *stage, const dc_options
     d->cands = calloc(MAX_CANDIDATES, sizeof *d->cands);
     if (!d->sig || !d->sketch || !d->cands) abort();
     char params[256];
-    snprintf(params, sizeof params, "%s fold=%016llx shingle=%d bands=%d rows=%d seed=%lld bandkey=%d+16 sketch=oph4",
+    snprintf(params, sizeof params, "%s fold=%016llx shingle=%d bands=%d rows=%d seed=%lld bandkey=%d+16be sketch=oph4",
              NORM_VERSION, folded ? (unsigned long long)d->fold.digest : 0ULL, (int)sh, (int)bands, (int)rows,
              (long long)host->opt_int(o, "seed"), DX_BAND_PREFIX_BITS);
+    if (cluster_setup(d, o, err, errlen) != 0) {
+        mh_params_free(&d->mh);
+        norm_fold_free(&d->fold);
+        free(d->sig), free(d->sketch), free(d->cands), free(d);
+        return NULL;
+    }
+    if (d->cl_phase != CL_NONE) return d; /* no index: the files of cluster.h replace it */
     char ierr[768];
     d->ix = dx_open(host->opt_str(o, "index"), host->opt_str(o, "tmp_dir"), params, k, ierr, sizeof ierr);
     if (d->ix && strcmp(host->opt_str(o, "keep"), "longest") == 0) {
@@ -199,6 +282,7 @@ static void dedup_destroy(void *p)
 {
     dedup *d = p;
     if (!d) return;
+    cluster_close(d);
     dx_close(d->ix); /* rolls back unless finish() committed */
     dx_close(d->plan.pix);
     free(d->plan.seq), free(d->plan.root), free(d->plan.best), free(d->plan.len);
@@ -238,23 +322,19 @@ static int cmp_u64(const void *a, const void *b)
 
 static int plan_add(dedup *d, const dc_doc *doc);
 
-static int dedup_prepass(void *p, const dc_doc *doc)
+/* The distinct eligible line keys of a document into d->keys (sorted), and
+ * their number; -1 when this exact text was counted already (`seen`): exact
+ * copies would count each of their lines again. */
+static long distinct_line_keys(dedup *d, const dc_doc *doc, u64map *seen, uint64_t *hkey)
 {
-    dedup *d = p;
-    if (d->plan.pix && (d->do_exact || d->do_near) && plan_add(d, doc) != 0) {
-        d->host->log(d->stage, DC_LOG_ERROR, "keep=longest prepass: %s",
-                     dx_error(d->plan.pix) ? dx_error(d->plan.pix) : dx_error(d->ix) ? dx_error(d->ix) : "index numbering");
-        return -1;
-    }
-    if (!d->do_lines) return 0;
-    /* Exact copies would count each of their lines again; skip them. */
     norm_text(doc->text, doc->len, d->lr.fold, &d->norm);
     XXH128_hash_t h = XXH3_128bits(d->norm.text, d->norm.len);
-    uint32_t *seen = u64map_slot(&d->prepass_seen, h.low64 ^ h.high64);
-    if (*seen) return 0;
-    *seen = 1;
+    *hkey = (h.low64 ^ h.high64) ? (h.low64 ^ h.high64) : 1; /* u64map folds 0 into 1 */
+    uint32_t *was = u64map_slot(seen, *hkey);
+    if (*was) return -1;
+    *was = 1;
     size_t n = lines_scan(doc->text, doc->len, doc_scope(d, doc), &d->lr, &d->lines, &d->lines_cap, &d->scratch);
-    size_t nk = 0;
+    size_t nk = 0, w = 0;
     if (n > d->keys_cap) {
         d->keys_cap = n;
         d->keys = realloc(d->keys, n * sizeof *d->keys);
@@ -264,12 +344,28 @@ static int dedup_prepass(void *p, const dc_doc *doc)
         if (d->lines[i].key) d->keys[nk++] = d->lines[i].key;
     qsort(d->keys, nk, sizeof *d->keys, cmp_u64);
     for (size_t i = 0; i < nk; i++)
-        if (i == 0 || d->keys[i] != d->keys[i - 1]) (*u64map_slot(&d->line_counts, d->keys[i]))++;
+        if (i == 0 || d->keys[i] != d->keys[i - 1]) d->keys[w++] = d->keys[i];
+    return (long)w;
+}
+
+static int dedup_prepass(void *p, const dc_doc *doc)
+{
+    dedup *d = p;
+    if (d->plan.pix && (d->do_exact || d->do_near) && plan_add(d, doc) != 0) {
+        d->host->log(d->stage, DC_LOG_ERROR, "keep=longest prepass: %s",
+                     dx_error(d->plan.pix) ? dx_error(d->plan.pix) : dx_error(d->ix) ? dx_error(d->ix) : "index numbering");
+        return -1;
+    }
+    if (!d->do_lines) return 0;
+    uint64_t hkey;
+    long nk = distinct_line_keys(d, doc, &d->prepass_seen, &hkey);
+    for (long i = 0; i < nk; i++) (*u64map_slot(&d->line_counts, d->keys[i]))++;
     return 0;
 }
 
 static uint32_t line_count(dedup *d, uint64_t key)
 {
+    if (d->cl_phase) return u64map_get(&d->line_set, key) ? d->line_min_docs : 0;
     uint32_t c = u64map_get(&d->line_counts, key);
     if (dx_persistent(d->ix)) c += dx_line_count(d->ix, key);
     return c;
@@ -277,7 +373,7 @@ static uint32_t line_count(dedup *d, uint64_t key)
 
 static void remove_repeated_lines(dedup *d, dc_doc *doc)
 {
-    if (!d->line_counts.n && !dx_persistent(d->ix)) return; /* nothing counted */
+    if (d->cl_phase ? !d->line_set.n : !d->line_counts.n && !dx_persistent(d->ix)) return; /* nothing counted */
     size_t n = lines_scan(doc->text, doc->len, doc_scope(d, doc), &d->lr, &d->lines, &d->lines_cap, &d->scratch);
     size_t total = 0, rep = 0, nrep = 0;
     for (size_t i = 0; i < n; i++) {
@@ -314,6 +410,21 @@ static void remove_repeated_lines(dedup *d, dc_doc *doc)
 
 /* ---- duplicates ---- */
 
+/* Drop `doc` as a copy of the document with id `rid`; `from` names an
+ * earlier run ("" for this one). */
+static dc_verdict drop_as(dedup *d, dc_doc *doc, const char *rid, size_t ridlen, double sim, int exact,
+                          const char *from)
+{
+    char id[1024];
+    snprintf(id, sizeof id, "%.*s", (int)ridlen, rid);
+    d->host->meta_set_str(doc, "dup_of", rid, ridlen);
+    d->host->meta_set_double(doc, "similarity", sim);
+    d->host->counter_add(d->stage, d->counters[exact ? C_EXACT : C_NEAR], 1);
+    if (exact) d->host->set_reason(doc, "dedup: exact duplicate of %s%s", id, from);
+    else d->host->set_reason(doc, "dedup: near duplicate of %s (similarity %.3f)%s", id, sim, from);
+    return DC_DROP;
+}
+
 /* Drop `doc` as a copy of document `rootnum` of index `ix`. */
 static dc_verdict drop(dedup *d, dc_doc *doc, dx_index *ix, uint32_t rootnum, double sim, int exact)
 {
@@ -324,10 +435,7 @@ static dc_verdict drop(dedup *d, dc_doc *doc, dx_index *ix, uint32_t rootnum, do
         root.id = "?";
         root.idlen = 1;
     }
-    char id[1024], from[1200] = "";
-    snprintf(id, sizeof id, "%.*s", (int)root.idlen, root.id);
-    d->host->meta_set_str(doc, "dup_of", root.id, root.idlen);
-    d->host->meta_set_double(doc, "similarity", sim);
+    char from[1200] = "";
     if (ix == d->ix && root.run != dx_run(d->ix)) {
         char src[1024];
         dx_source_name(d->ix, root.source, src, sizeof src);
@@ -335,10 +443,7 @@ static dc_verdict drop(dedup *d, dc_doc *doc, dx_index *ix, uint32_t rootnum, do
         d->host->meta_set_int(doc, "dup_of_run", root.run);
         d->host->counter_add(d->stage, d->counters[C_OLD], 1);
     }
-    d->host->counter_add(d->stage, d->counters[exact ? C_EXACT : C_NEAR], 1);
-    if (exact) d->host->set_reason(doc, "dedup: exact duplicate of %s%s", id, from);
-    else d->host->set_reason(doc, "dedup: near duplicate of %s (similarity %.3f)%s", id, sim, from);
-    return DC_DROP;
+    return drop_as(d, doc, root.id, root.idlen, sim, exact, from);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -510,10 +615,111 @@ static dc_verdict process_longest(dedup *d, dc_doc *doc)
     return DC_KEEP;
 }
 
+/* ---- cluster phases (cluster.h) ---- */
+
+/* lines: record each distinct text's eligible line keys. */
+static dc_verdict process_lines(dedup *d, dc_doc *doc)
+{
+    uint64_t hkey;
+    long nk = d->do_lines ? distinct_line_keys(d, doc, &d->cl_seen, &hkey) : -1;
+    if (nk < 0) return DC_KEEP;
+    uint32_t n = (uint32_t)nk;
+    dcl_put_u64(&d->cl_lines, hkey);
+    dcl_put_u64(&d->cl_lines, d->host->doc_position(doc));
+    dcl_put(&d->cl_lines, &n, 4);
+    dcl_put(&d->cl_lines, d->keys, (size_t)nk * 8);
+    return DC_KEEP;
+}
+
+/* sign: after the run-wide line removal, what the index would have held. */
+static dc_verdict process_sign(dedup *d, dc_doc *doc)
+{
+    if (d->do_lines) remove_repeated_lines(d, doc);
+    if (!d->do_exact && !d->do_near) return DC_KEEP;
+    doc_hashes h;
+    uint64_t pos = d->host->doc_position(doc);
+    hash_doc(d, doc->text, doc->len, &h);
+    if (d->do_exact) {
+        dcl_put(&d->cl_exact, h.exact, 16);
+        dcl_put_u64(&d->cl_exact, pos);
+    }
+    uint8_t flags = h.use_near ? 1 : 0;
+    size_t idlen = doc->id ? strlen(doc->id) : 0;
+    uint16_t l = (uint16_t)(idlen > 65535 ? 65535 : idlen);
+    dcl_put_u64(&d->cl_docs, pos);
+    dcl_put(&d->cl_docs, &flags, 1);
+    if (h.use_near) dcl_put(&d->cl_docs, d->sketch, (size_t)mh_k(&d->mh));
+    dcl_put(&d->cl_docs, &l, 2);
+    dcl_put(&d->cl_docs, doc->id, l);
+    for (int b = 0; h.use_near && b < d->mh.bands; b++) {
+        uint32_t key = (uint32_t)(h.bh[b] >> 32); /* what the index matches on */
+        dcl_put(&d->cl_bands[b], &key, 4);
+        dcl_put_u64(&d->cl_bands[b], pos);
+    }
+    return DC_KEEP;
+}
+
+/* apply: the run-wide line removal, then the decide task's verdict. */
+static dc_verdict process_apply(dedup *d, dc_doc *doc)
+{
+    if (d->do_lines) remove_repeated_lines(d, doc);
+    const dcl_drop *x = dcl_drops_find(&d->drops, d->host->doc_position(doc));
+    return x ? drop_as(d, doc, x->id, x->idlen, x->sim, x->exact, "") : DC_KEEP;
+}
+
+static int cluster_finish(dedup *d, char *err, size_t errlen)
+{
+    char e[1024];
+    int rc = dcl_commit(&d->cl_lines, e, sizeof e) || dcl_commit(&d->cl_exact, e, sizeof e) ||
+             dcl_commit(&d->cl_docs, e, sizeof e);
+    for (int b = 0; !rc && d->cl_bands && b < d->mh.bands; b++) rc = dcl_commit(&d->cl_bands[b], e, sizeof e);
+    if (rc) snprintf(err, errlen, "dedup: %s", e);
+    return rc ? -1 : 0;
+}
+
+static int dedup_reduce(void *p, char *err, size_t errlen)
+{
+    dedup *d = p;
+    const dc_cluster_ctx *c = d->cl;
+    if (d->cl_phase != CL_REDUCE) {
+        snprintf(err, errlen, "dedup: '%s' is not a reduce phase (linecount, exact, bands, decide)",
+                 c ? c->phase : "(none)");
+        return -1;
+    }
+    dcl_params prm = {c->dir, c->nshards, c->task, c->ntasks ? c->ntasks : 1, mh_k(&d->mh), d->mh.bands,
+                      d->threshold, d->line_min_docs, d->do_exact, d->do_near, d->do_lines};
+    dcl_stats st = {0};
+    char e[2048] = "";
+    int rc;
+    if (!strcmp(c->phase, "linecount")) rc = dcl_reduce_linecount(&prm, &st, e, sizeof e);
+    else if (!strcmp(c->phase, "exact")) rc = dcl_reduce_exact(&prm, &st, e, sizeof e);
+    else if (!strcmp(c->phase, "bands")) rc = dcl_reduce_bands(&prm, &st, e, sizeof e);
+    else if (!strcmp(c->phase, "decide")) rc = dcl_reduce_decide(&prm, &st, e, sizeof e);
+    else rc = -1, snprintf(e, sizeof e, "unknown reduce phase '%s' (linecount, exact, bands, decide)", c->phase);
+    if (rc) {
+        snprintf(err, errlen, "dedup: %s", e);
+        return -1;
+    }
+    d->host->log(d->stage, DC_LOG_INFO,
+                 "%s task %u/%u: %llu records, %llu documents, %llu exact and %llu near duplicates, "
+                 "%llu candidates; read %llu bytes, wrote %llu bytes",
+                 c->phase, c->task, prm.ntasks, (unsigned long long)st.records, (unsigned long long)st.docs,
+                 (unsigned long long)st.exact, (unsigned long long)st.near, (unsigned long long)st.candidates,
+                 (unsigned long long)st.bytes_in, (unsigned long long)st.bytes_out);
+    return 0;
+}
+
 static dc_verdict dedup_process(void *p, dc_doc *doc)
 {
     dedup *d = p;
     d->host->counter_add(d->stage, d->counters[C_DOCS], 1);
+    if (d->cl_phase == CL_LINES) return process_lines(d, doc);
+    if (d->cl_phase == CL_SIGN) return process_sign(d, doc);
+    if (d->cl_phase == CL_APPLY) return process_apply(d, doc);
+    if (d->cl_phase == CL_REDUCE) {
+        d->host->set_reason(doc, "dedup: reduce phase %s takes no documents", d->cl->phase);
+        return DC_ERROR;
+    }
     if (d->do_lines) remove_repeated_lines(d, doc);
     if (!d->do_exact && !d->do_near) return DC_KEEP;
     return d->plan.pix ? process_longest(d, doc) : process_first(d, doc);
@@ -525,6 +731,7 @@ static int dedup_finish(void *p, char *err, size_t errlen)
 {
     dedup *d = p;
     if (d->committed) return 0;
+    if (d->cl_phase) return d->cl_phase == CL_REDUCE ? 0 : cluster_finish(d, err, errlen);
     if (!dx_persistent(d->ix)) return dx_error(d->ix) ? (snprintf(err, errlen, "dedup: %s", dx_error(d->ix)), -1) : 0;
     for (size_t i = 0; i < d->line_counts.cap; i++) {
         uint64_t key = d->line_counts.keys[i];
@@ -541,6 +748,16 @@ static int dedup_finish(void *p, char *err, size_t errlen)
     return 0;
 }
 
+static const dc_phase_decl phases[] = {
+    {"lines", 0, NULL, "each distinct text's eligible line keys, per shard"},
+    {"linecount", 1, "1", "lines in line_min_docs or more distinct texts -> lines.set"},
+    {"sign", 0, NULL, "after repeated-line removal: exact hash, sketch, id and LSH band keys, per shard"},
+    {"exact", 1, "bands", "later exact copies -> their first copy, by hash range"},
+    {"bands", 1, "bands", "candidate lists per LSH band (exact copies left out)"},
+    {"decide", 1, "1", "verify candidates in input order, assign clusters, drop lists with dup_of"},
+    {"apply", 0, NULL, "remove repeated lines and drop what the drop list says, per shard"},
+    {NULL, 0, NULL, NULL}};
+
 DC_PLUGIN_EXPORT const dc_plugin docclean_plugin = {
     DC_PLUGIN_HEADER(0),
     .name = "dedup",
@@ -552,4 +769,6 @@ DC_PLUGIN_EXPORT const dc_plugin docclean_plugin = {
     .finish = dedup_finish,
     .destroy = dedup_destroy,
     .prepass = dedup_prepass,
+    .reduce = dedup_reduce,
+    .phases = phases,
 };

@@ -293,6 +293,20 @@ static uint16_t band_suffix(uint64_t bh)
     return (uint16_t)(bh >> (64 - DX_BAND_PREFIX_BITS - 16));
 }
 
+/* Document numbers in band items are big endian: LMDB sorts duplicates with
+ * memcmp, so a band's candidates come back in document (input) order, and a
+ * cluster run can reproduce which candidates a lookup sees (the first
+ * MAX_CANDIDATES of them) from positions alone. */
+static void store_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+static uint32_t load_be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 int dx_band_find(dx_index *x, int band, uint64_t bh, uint32_t *out, size_t *n, size_t max)
 {
     uint32_t key = band_key(band, bh);
@@ -304,7 +318,7 @@ int dx_band_find(dx_index *x, int band, uint64_t bh, uint32_t *out, size_t *n, s
     for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_KEY); rc == 0; rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_DUP)) {
         uint16_t s;
         memcpy(&s, d.mv_data, 2);
-        if (s == suf && *n < max) memcpy(&out[(*n)++], (const char *)d.mv_data + 2, 4);
+        if (s == suf && *n < max) out[(*n)++] = load_be32((const unsigned char *)d.mv_data + 2);
     }
     mdb_cursor_close(c);
     return rc == MDB_NOTFOUND ? 0 : fail(x, rc, "read bands");
@@ -316,7 +330,7 @@ int dx_band_put(dx_index *x, int band, uint64_t bh, uint32_t doc)
     uint16_t suf = band_suffix(bh);
     unsigned char item[6];
     memcpy(item, &suf, 2);
-    memcpy(item + 2, &doc, 4);
+    store_be32(item + 2, doc);
     MDB_val k = {4, &key}, d = {6, item};
     int rc = mdb_put(x->txn, x->bands, &k, &d, 0);
     return rc && rc != MDB_KEYEXIST ? fail(x, rc, "write bands") : 0;
