@@ -45,46 +45,62 @@ typedef struct run_info {
     unsigned cpus;
     char **extra; /* --sbatch-arg values */
     size_t nextra;
+    struct stage_def *stages; /* the plan (`docclean cluster plan`) + merge */
+    size_t nstages;
 } run_info;
 
-/* ---------------- the stages ---------------- */
+/* ---------------- the stages ----------------
+ *
+ * The stages are the phases of the run's plan (core/cluster.h: one map
+ * phase "shards" for a pipeline without corpus-wide stages; the dedup
+ * stage's seven phases otherwise), then the merge.  They are fixed at
+ * submit time and kept in run.json. */
+
+typedef enum { K_MAP, K_OUTPUT, K_REDUCE, K_MERGE } stage_kind;
+static const char *const kind_names[] = {"map", "output", "reduce", "merge"};
 
 typedef struct stage_def {
-    const char *name; /* job name dc-NAME, script DIR/slurm/K-NAME.sbatch */
-    const char *what;
-    unsigned (*ntasks)(const run_info *r);
-    int (*done)(const run_info *r, unsigned task);
-    /* shell lines that run task "$task" and end with its exit status */
-    void (*command)(dc_buf *b, const run_info *r);
+    char name[32]; /* job name dc-NAME, script DIR/slurm/K-NAME.sbatch */
+    char what[160];
+    stage_kind kind;
+    unsigned ntasks;
 } stage_def;
-
-static unsigned shards_ntasks(const run_info *r) { return r->tasks; }
-static unsigned one_task(const run_info *r) { return (void)r, 1; }
 
 static int file_exists(const char *p) { return access(p, F_OK) == 0; }
 
-static int shard_done(const run_info *r, unsigned task)
+/* A task is done when its completion marker exists. */
+static int stage_done(const run_info *r, const stage_def *s, unsigned task)
 {
-    char p[PATH_MAX + 64];
-    snprintf(p, sizeof p, "%s/shards/%05u.done", r->dir, task);
+    char p[PATH_MAX + 128];
+    if (s->kind == K_OUTPUT) snprintf(p, sizeof p, "%s/shards/%05u.done", r->dir, task);
+    else if (s->kind == K_MERGE) snprintf(p, sizeof p, "%s/final.done", r->dir);
+    else snprintf(p, sizeof p, "%s/cluster/%s/%05u.done", r->dir, s->name, task);
     return file_exists(p);
 }
 
-static int merge_done(const run_info *r, unsigned task)
+/* Shell lines that run task "$task" of stage s.  The shard comes from the
+ * array index, never from the environment's task count: a resubmission
+ * (--array=2,5) has a different count. */
+static void stage_command(dc_buf *b, const run_info *r, const stage_def *s)
 {
-    char p[PATH_MAX + 64];
-    (void)task;
-    snprintf(p, sizeof p, "%s/final.done", r->dir);
-    return file_exists(p);
-}
-
-static void shards_command(dc_buf *b, const run_info *r)
-{
-    /* The shard comes from the array index, never from the environment's
-     * task count: a resubmission (--array=2,5) has a different count. */
     dc_shell_quote(b, r->docclean);
+    if (s->kind == K_MERGE) {
+        dc_buf_puts(b, " slurm finish ");
+        dc_shell_quote(b, r->dir);
+        dc_buf_puts(b, "\n");
+        return;
+    }
+    if (s->kind == K_REDUCE) {
+        dc_buf_printf(b, " cluster %s --task \"$task/%u\" --shards %u -c ", s->name, s->ntasks, r->tasks);
+        dc_shell_quote(b, r->config);
+        dc_buf_puts(b, " ");
+        dc_shell_quote(b, r->dir);
+        dc_buf_puts(b, "\n");
+        return;
+    }
     dc_buf_puts(b, " run -c ");
     dc_shell_quote(b, r->config);
+    if (strcmp(s->name, "shards") != 0) dc_buf_printf(b, " --cluster-phase %s", s->name);
     dc_buf_printf(b, " --shard \"$task/%u\" -o ", r->tasks);
     dc_shell_quote(b, r->dir);
     dc_buf_puts(b, " -j \"${SLURM_CPUS_PER_TASK:-1}\" --no-progress --");
@@ -95,21 +111,43 @@ static void shards_command(dc_buf *b, const run_info *r)
     dc_buf_puts(b, "\n");
 }
 
-static void merge_command(dc_buf *b, const run_info *r)
+static void add_stage(run_info *r, const char *name, const char *what, stage_kind kind, unsigned n)
 {
-    dc_shell_quote(b, r->docclean);
-    dc_buf_puts(b, " slurm finish ");
-    dc_shell_quote(b, r->dir);
-    dc_buf_puts(b, "\n");
+    r->stages = dc_xrealloc(r->stages, (r->nstages + 1) * sizeof *r->stages);
+    stage_def *s = &r->stages[r->nstages++];
+    snprintf(s->name, sizeof s->name, "%s", name);
+    snprintf(s->what, sizeof s->what, "%s", what);
+    s->kind = kind;
+    s->ntasks = n;
 }
 
-static const stage_def stages[] = {
-    {"shards", "run the pipeline on shard $task of N", shards_ntasks, shard_done, shards_command},
-    /* cluster-wide dedup stages go here (see docs/scale-out.md) */
-    {"merge", "merge the shards into final.jsonl, aggregate report.json", one_task, merge_done,
-     merge_command},
-};
-#define NSTAGES (sizeof stages / sizeof stages[0])
+/* The plan of this config over r->tasks shards, from `docclean cluster plan`. */
+static int load_plan(run_info *r)
+{
+    char n[32];
+    snprintf(n, sizeof n, "%u", r->tasks);
+    char *argv[] = {r->docclean, "cluster", "plan", "-c", r->config, "--shards", n, NULL};
+    dc_buf out = {0};
+    int rc = dc_spawn(argv, &out);
+    char *save = NULL;
+    for (char *line = rc == 0 && out.data ? strtok_r(out.data, "\n", &save) : NULL; line;
+         line = strtok_r(NULL, "\n", &save)) {
+        char name[32], kind[16], flag[16] = "";
+        unsigned tasks;
+        if (sscanf(line, "%31s %15s %u %15s", name, kind, &tasks, flag) < 3) continue;
+        int reduce = !strcmp(kind, "reduce"), output = !strcmp(flag, "output");
+        add_stage(r, name, reduce ? "reduce task" : output ? "the pipeline on shard $task, writing the output"
+                                                           : "the pipeline on shard $task (map phase)",
+                  reduce ? K_REDUCE : output ? K_OUTPUT : K_MAP, tasks);
+    }
+    dc_buf_free(&out);
+    if (rc != 0 || !r->nstages) {
+        fprintf(stderr, "docclean: slurm: cannot get the run's phases (`docclean cluster plan -c %s`)\n", r->config);
+        return -1;
+    }
+    add_stage(r, "merge", "merge the shards into final.jsonl, aggregate report.json", K_MERGE, 1);
+    return 0;
+}
 
 /* ---------------- run.json ---------------- */
 
@@ -153,7 +191,10 @@ static int save_run(const run_info *r)
     json_object_set_new(o, "inputs", str_array(r->inputs, r->ninputs));
     json_object_set_new(o, "sbatch_args", str_array(r->extra, r->nextra));
     json_t *st = json_array();
-    for (size_t i = 0; i < NSTAGES; i++) json_array_append_new(st, json_string(stages[i].name));
+    for (size_t i = 0; i < r->nstages; i++)
+        json_array_append_new(st, json_pack("{s:s,s:s,s:i,s:s}", "name", r->stages[i].name, "kind",
+                                            kind_names[r->stages[i].kind], "tasks", (json_int_t)r->stages[i].ntasks,
+                                            "what", r->stages[i].what));
     json_object_set_new(o, "stages", st);
     char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(o);
@@ -183,7 +224,29 @@ static int load_run(const char *dir, run_info *r)
         return -1;
     }
     r->tasks = (unsigned)n;
+    json_t *st = json_object_get(o, "stages"), *e;
+    size_t i;
+    json_array_foreach(st, i, e) {
+        const char *name = json_string_value(json_object_get(e, "name"));
+        const char *kind = json_string_value(json_object_get(e, "kind"));
+        const char *what = json_string_value(json_object_get(e, "what"));
+        json_int_t t = json_integer_value(json_object_get(e, "tasks"));
+        int k = -1;
+        for (int j = 0; kind && j < 4; j++)
+            if (!strcmp(kind, kind_names[j])) k = j;
+        if (!name || k < 0 || t < 1 || t > 1000000 || strlen(name) >= 32) {
+            r->nstages = 0;
+            break;
+        }
+        add_stage(r, name, what ? what : "", (stage_kind)k, (unsigned)t);
+    }
     json_decref(o);
+    if (!r->nstages) {
+        fprintf(stderr, "docclean: slurm: %s: no valid \"stages\" (made by an older docclean?)\n", p);
+        free(p);
+        free(r->dir);
+        return -1;
+    }
     free(p);
     return 0;
 }
@@ -376,7 +439,7 @@ typedef struct task_view {
 static task_view *view_stage(const run_info *r, const stage_def *s, const job_list *jobs,
                              const sq_list *q, unsigned *ntasks)
 {
-    unsigned n = s->ntasks(r);
+    unsigned n = s->ntasks;
     task_view *v = dc_xcalloc(n, sizeof *v);
     unsigned char *mark = dc_xcalloc(n, 1);
     for (size_t j = 0; j < jobs->n; j++) {
@@ -389,7 +452,7 @@ static task_view *view_stage(const run_info *r, const stage_def *s, const job_li
     free(mark);
     for (unsigned t = 0; t < n; t++) {
         v[t].sq = v[t].job ? sq_find(q, v[t].job, t) : NULL;
-        if (s->done(r, t)) v[t].st = T_DONE;
+        if (stage_done(r, s, t)) v[t].st = T_DONE;
         else if (!v[t].job) v[t].st = T_UNSUBMITTED;
         else if (v[t].sq && !state_ended(v[t].sq->state))
             v[t].st = state_running(v[t].sq->state) ? T_RUNNING : T_PENDING;
@@ -426,25 +489,25 @@ static char *array_list(const unsigned char *want, unsigned n)
 static char *script_path(const run_info *r, size_t k)
 {
     dc_buf b = {0};
-    dc_buf_printf(&b, "%s/slurm/%zu-%s.sbatch", r->dir, k + 1, stages[k].name);
+    dc_buf_printf(&b, "%s/slurm/%zu-%s.sbatch", r->dir, k + 1, r->stages[k].name);
     return dc_buf_take(&b, NULL);
 }
 
 static int write_script(const run_info *r, size_t k)
 {
-    const stage_def *s = &stages[k];
+    const stage_def *s = &r->stages[k];
     dc_buf b = {0};
     dc_buf_printf(&b, "#!/bin/bash\n# docclean slurm stage %zu of %zu, \"%s\": %s.\n", k + 1,
-                  NSTAGES, s->name, s->what);
+                  r->nstages, s->name, s->what);
     dc_buf_puts(&b, "# Written by `docclean slurm submit`; `docclean slurm resume` resubmits it with\n"
                     "# --array=<unfinished tasks>.  Each task writes its completion marker last.\n");
     dc_buf_printf(&b, "#SBATCH --job-name=dc-%s\n", s->name);
-    dc_buf_printf(&b, "#SBATCH --array=0-%u\n", s->ntasks(r) - 1);
+    dc_buf_printf(&b, "#SBATCH --array=0-%u\n", s->ntasks - 1);
     dc_buf_printf(&b, "#SBATCH --output=%s/logs/%%x-%%A_%%a.log\n", r->dir);
     if (r->partition) dc_buf_printf(&b, "#SBATCH --partition=%s\n", r->partition);
     if (r->time) dc_buf_printf(&b, "#SBATCH --time=%s\n", r->time);
     if (r->mem) dc_buf_printf(&b, "#SBATCH --mem=%s\n", r->mem);
-    if (r->cpus && s->command == shards_command) dc_buf_printf(&b, "#SBATCH --cpus-per-task=%u\n", r->cpus);
+    if (r->cpus && (s->kind == K_MAP || s->kind == K_OUTPUT)) dc_buf_printf(&b, "#SBATCH --cpus-per-task=%u\n", r->cpus);
     for (size_t i = 0; i < r->nextra; i++) dc_buf_printf(&b, "#SBATCH %s\n", r->extra[i]);
     dc_buf_puts(&b, "set -u\n"
                     "task=${SLURM_ARRAY_TASK_ID:?submit this script with sbatch --array}\n");
@@ -453,7 +516,7 @@ static int write_script(const run_info *r, size_t k)
     dc_buf_puts(&b, "cd ");
     dc_shell_quote(&b, r->cwd);
     dc_buf_puts(&b, " || exit 1\n");
-    s->command(&b, r);
+    stage_command(&b, r, s);
     dc_buf_puts(&b, "rc=$?\n"
                     "echo \"docclean slurm: exit status $rc at $(date -u +%FT%TZ)\"\n"
                     "exit $rc\n");
@@ -490,11 +553,11 @@ static int sbatch(const run_info *r, size_t k, const char *list, const char *dep
         if (st != 0 || id == 0 || (end && *end && *end != ';' && *end != '\n')) {
             if (st < 0) fprintf(stderr, "docclean: slurm: cannot run sbatch: %s\n", strerror(errno));
             else fprintf(stderr, "docclean: slurm: sbatch for stage %s failed (exit %d)\n",
-                         stages[k].name, st);
+                         r->stages[k].name, st);
             rc = -1;
         } else {
             *job = id;
-            rc = append_job(r->dir, stages[k].name, id, list);
+            rc = append_job(r->dir, r->stages[k].name, id, list);
         }
         dc_buf_free(&out);
     }
@@ -552,6 +615,7 @@ static void free_run(run_info *r)
     for (size_t i = 0; i < r->ninputs; i++) free(r->inputs[i]);
     free(r->inputs);
     free(r->extra);
+    free(r->stages);
 }
 
 static int parse_submit(run_info *r, int *dry_run, int argc, char **argv)
@@ -656,17 +720,17 @@ static int cmd_submit(int argc, char **argv)
         fprintf(stderr, "docclean: slurm: %s was already submitted (%s exists): use "
                         "`docclean slurm status|resume %s`, or another --out\n", r.dir, jobs, r.dir);
         rc = DC_EXIT_USAGE;
-    } else if (check_config(r.docclean, r.config) != 0) {
+    } else if (check_config(r.docclean, r.config) != 0 || load_plan(&r) != 0) {
         rc = DC_EXIT_CONFIG;
     } else if (make_dirs(&r) != 0 || save_run(&r) != 0) {
         rc = DC_EXIT_RUNTIME;
     }
-    for (size_t k = 0; k < NSTAGES && rc == DC_EXIT_OK; k++)
+    for (size_t k = 0; k < r.nstages && rc == DC_EXIT_OK; k++)
         if (write_script(&r, k) != 0) rc = DC_EXIT_RUNTIME;
     /* Submit the chain: each stage waits for every task of the previous. */
     unsigned long prev = 0;
-    for (size_t k = 0; k < NSTAGES && rc == DC_EXIT_OK; k++) {
-        unsigned n = stages[k].ntasks(&r);
+    for (size_t k = 0; k < r.nstages && rc == DC_EXIT_OK; k++) {
+        unsigned n = r.stages[k].ntasks;
         char list[32], dep[64] = "";
         if (n > 1) snprintf(list, sizeof list, "0-%u", n - 1);
         else snprintf(list, sizeof list, "0");
@@ -676,7 +740,7 @@ static int cmd_submit(int argc, char **argv)
                                        "`docclean slurm resume %s` submits the rest\n", r.dir);
             rc = DC_EXIT_RUNTIME;
         } else if (!dry_run) {
-            printf("stage %zu %s: job %lu (tasks %s)\n", k + 1, stages[k].name, prev, list);
+            printf("stage %zu %s: job %lu (tasks %s)\n", k + 1, r.stages[k].name, prev, list);
         }
     }
     if (rc == DC_EXIT_OK && dry_run) printf("dry run: scripts in %s/slurm/, nothing submitted\n", r.dir);
@@ -710,17 +774,18 @@ static int cmd_status(int argc, char **argv)
     load_squeue(&q);
     if (!q.ok) printf("(squeue unavailable: running and pending tasks show as failed)\n");
     int all_done = 1, any_failed = 0, stuck = 0;
-    for (size_t k = 0; k < NSTAGES; k++) {
+    for (size_t k = 0; k < r.nstages; k++) {
         unsigned n, c[5] = {0};
-        task_view *v = view_stage(&r, &stages[k], &jobs, &q, &n);
+        const stage_def *sd = &r.stages[k];
+        task_view *v = view_stage(&r, sd, &jobs, &q, &n);
         for (unsigned t = 0; t < n; t++) c[v[t].st]++;
-        printf("stage %zu %s: %u/%u done, %u running, %u failed, %u pending", k + 1, stages[k].name,
+        printf("stage %zu %s: %u/%u done, %u running, %u failed, %u pending", k + 1, sd->name,
                c[T_DONE], n, c[T_RUNNING], c[T_FAILED], c[T_PENDING]);
         if (c[T_UNSUBMITTED]) printf(", %u not submitted", c[T_UNSUBMITTED]);
         printf("\n");
         for (unsigned t = 0; t < n; t++) {
             if (v[t].st == T_FAILED) {
-                char *lp = log_path(&r, &stages[k], v[t].job, t);
+                char *lp = log_path(&r, sd, v[t].job, t);
                 printf("  task %u failed (job %lu_%u, %s): log %s%s\n", t, v[t].job, t, failure_hint(&v[t]),
                        lp, file_exists(lp) ? "" : " (none: it never started)");
                 free(lp);
@@ -731,7 +796,7 @@ static int cmd_status(int argc, char **argv)
             } else if (v[t].st == T_DONE && v[t].sq && strcmp(v[t].sq->state, "COMPLETED") != 0 &&
                        state_ended(v[t].sq->state)) {
                 /* e.g. exit 4: finished, but some inputs could not be read */
-                char *lp = log_path(&r, &stages[k], v[t].job, t);
+                char *lp = log_path(&r, sd, v[t].job, t);
                 printf("  task %u done but ended %s (job %lu_%u): see %s\n", t, v[t].sq->state,
                        v[t].job, t, lp);
                 free(lp);
@@ -747,7 +812,7 @@ static int cmd_status(int argc, char **argv)
     else printf("run: in progress\n");
     free(q.v);
     job_list_free(&jobs);
-    free(r.dir);
+    free(r.dir), free(r.stages);
     return DC_EXIT_OK;
 }
 
@@ -773,7 +838,7 @@ static int resume_stage(const run_info *r, size_t k, const job_list *jobs, const
                         int *broken, int dry_run)
 {
     unsigned n;
-    task_view *v = view_stage(r, &stages[k], jobs, q, &n);
+    task_view *v = view_stage(r, &r->stages[k], jobs, q, &n);
     unsigned char *want = dc_xcalloc(n, 1);
     char **cancel = dc_xcalloc(n + 1, sizeof *cancel);
     size_t ncancel = 0, nwant = 0;
@@ -796,7 +861,7 @@ static int resume_stage(const run_info *r, size_t k, const job_list *jobs, const
         printf("\n");
     } else if (ncancel) {
         printf("stage %zu %s: cancelling %zu task(s) that wait for failed work\n", k + 1,
-               stages[k].name, ncancel);
+               r->stages[k].name, ncancel);
         rc = scancel(cancel, ncancel);
     }
     if (rc == 0 && nwant) {
@@ -804,7 +869,7 @@ static int resume_stage(const run_info *r, size_t k, const job_list *jobs, const
         unsigned long job;
         rc = sbatch(r, k, list, dep->data, dry_run, &job);
         if (rc == 0 && !dry_run)
-            printf("stage %zu %s: job %lu (tasks %s)%s%s\n", k + 1, stages[k].name, job, list,
+            printf("stage %zu %s: job %lu (tasks %s)%s%s\n", k + 1, r->stages[k].name, job, list,
                    dep->len ? " after " : "", dep->len ? dep->data + 8 : "");
         if (rc == 0) {
             if (!dry_run) dc_buf_printf(&next, "%s%lu", next.len ? ":" : "afterok:", job);
@@ -814,7 +879,7 @@ static int resume_stage(const run_info *r, size_t k, const job_list *jobs, const
         free(list);
     } else if (rc == 0) {
         printf("stage %zu %s: nothing to resubmit (%u task(s) done or still queued)\n", k + 1,
-               stages[k].name, n);
+               r->stages[k].name, n);
     }
     dc_buf_free(dep);
     *dep = next;
@@ -853,13 +918,13 @@ static int cmd_resume(int argc, char **argv)
     }
     dc_buf dep = {0};
     int broken = 0;
-    for (size_t k = 0; k < NSTAGES && rc == DC_EXIT_OK; k++)
+    for (size_t k = 0; k < r.nstages && rc == DC_EXIT_OK; k++)
         if (resume_stage(&r, k, &jobs, &q, &dep, &broken, dry_run) != 0) rc = DC_EXIT_RUNTIME;
     if (rc == DC_EXIT_OK && !broken) printf("run: nothing resubmitted\n");
     dc_buf_free(&dep);
     free(q.v);
     job_list_free(&jobs);
-    free(r.dir);
+    free(r.dir), free(r.stages);
     return rc;
 }
 
@@ -892,7 +957,7 @@ static int cmd_finish(int argc, char **argv)
         rc = DC_EXIT_RUNTIME;
     if (rc == DC_EXIT_OK) fprintf(stderr, "docclean: slurm: wrote %s and %s\n", final, report);
     free(final), free(report), free(done);
-    free(r.dir);
+    free(r.dir), free(r.stages);
     return rc;
 }
 
@@ -913,7 +978,7 @@ static int cmd_report(int argc, char **argv)
     char *def = path_in(r.dir, "/report.json");
     int rc = dc_slurm_write_report(r.dir, r.tasks, out ? out : def) == 0 ? DC_EXIT_OK : DC_EXIT_INPUT;
     free(def);
-    free(r.dir);
+    free(r.dir), free(r.stages);
     return rc;
 }
 

@@ -15,14 +15,16 @@ expect_eq "jobs recorded" "$(awk '{print $1, $3}' out/slurm/jobs | tr '\n' ' ')"
 grep -q -- '--dependency' out/slurm/*.sbatch && fail "scripts must not hard-code the dependency"
 expect_contains out/slurm/1-shards.sbatch '#SBATCH --time=5'
 expect_contains out/slurm/1-shards.sbatch '#SBATCH --mem=100M'
-# the shipped default pipeline too, when all its plugins are built — minus
-# dedup: cluster-wide dedup stages are not in the launcher yet, and a
-# per-shard dedup cannot equal a whole-corpus one
-printf '[pipeline]\ninclude = %s\nstages = normalize, mojibake, pinyin_strip, t2s, boilerplate, watermark, linejoin, placeholder\n' "$SRC/conf/default.ini" > "$T/default-nodedup.ini"
-DEF="$T/default-nodedup.ini"
+# the shipped default pipeline too, dedup included (its cluster-wide phases
+# run as nine chained arrays), when all its plugins are built
+DEF="$SRC/conf/default.ini"
 if "$DOCCLEAN" check-config -c "$DEF" >/dev/null 2>&1; then
   "$DOCCLEAN" run -c "$DEF" -q -o def-single.jsonl "$SRC/examples/corpus" in || fail "single run, default config"
-  "$DOCCLEAN" slurm submit -c "$DEF" --tasks 4 --out def "$SRC/examples/corpus" in >/dev/null || fail "submit default"
+  "$DOCCLEAN" slurm submit -c "$DEF" --tasks 4 --out def "$SRC/examples/corpus" in > def-submit.txt || fail "submit default"
+  expect_eq "default stages" "$(awk '{print $1}' def/slurm/jobs | tr '\n' ' ')" \
+    "lines linecount sign exact bands decide apply merge "
+  expect_contains def/slurm/7-apply.sbatch "--cluster-phase apply --shard \"\$task/4\""
+  expect_contains def/slurm/5-bands.sbatch "cluster bands --task \"\$task/14\" --shards 4"
 else
   echo "note: conf/default.ini does not load here; only the normalize pipeline is compared" >&2
   DEF=
@@ -33,8 +35,9 @@ expect_contains status.txt "stage 1 shards: 4/4 done, 0 running, 0 failed, 0 pen
 expect_contains status.txt "stage 2 merge: 1/1 done"
 expect_file_eq out/final.jsonl single.jsonl
 if [ -n "$DEF" ]; then
-  wait_status def "run: complete" 60
+  wait_status def "run: complete" 120
   expect_file_eq def/final.jsonl def-single.jsonl
+  expect_contains status.txt "stage 5 bands: 14/14 done"
 fi
 for i in 0 1 2 3; do
   [ -f out/shards/0000$i.done ] || fail "no marker for shard $i"
