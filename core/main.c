@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cluster.h"
 #include "config.h"
+#include "slurm_util.h"
 #include "explain.h"
 #include "loader.h"
 #include "run.h"
@@ -550,8 +552,10 @@ static int cmd_cluster(int argc, char **argv)
                         "  PHASE: a reduce phase of the plan, e.g. linecount, exact, bands, decide\n");
         return DC_EXIT_USAGE;
     }
-    char done[PATH_MAX + 64];
-    if (cluster_paths(out, phase, t.index, done, NULL, sizeof done) != 0) return DC_EXIT_RUNTIME;
+    char done[PATH_MAX + 64], stats[PATH_MAX + 64];
+    if (cluster_paths(out, phase, t.index, done, stats, sizeof done) != 0) return DC_EXIT_RUNTIME;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (!force && access(done, F_OK) == 0) {
         fprintf(stderr, "docclean: %s task %u/%u already complete (%s); --force to redo it\n", phase, t.index,
                 t.count, done);
@@ -578,6 +582,11 @@ static int cmd_cluster(int argc, char **argv)
         }
     }
     if (rc == DC_EXIT_OK && !ran) dc_log_core(DC_LOG_INFO, "no stage of %s has reduce tasks: nothing to do", a.config);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    char js[256];
+    int jl = snprintf(js, sizeof js, "{\"phase\": \"%s\", \"task\": %u, \"tasks\": %u, \"seconds\": %.3f}\n", phase,
+                      t.index, t.count, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    if (rc == DC_EXIT_OK && dc_write_file_atomic(stats, js, (size_t)jl) != 0) rc = DC_EXIT_RUNTIME;
     if (rc == DC_EXIT_OK && write_marker(done, &t, phase) != 0) {
         fprintf(stderr, "docclean: cannot write %s: %s\n", done, strerror(errno));
         rc = DC_EXIT_RUNTIME;

@@ -575,7 +575,8 @@ static void submit_usage(FILE *f)
                "           [--mem M] [--cpus-per-task C] [--sbatch-arg ARG]... [--dry-run] INPUT...\n"
                "       docclean slurm status DIR\n"
                "       docclean slurm resume [--dry-run] DIR\n"
-               "       docclean slurm report DIR [-o FILE]   (aggregate DIR/shards/*.stats.json)\n"
+               "       docclean slurm report DIR [--shards N] [-o FILE]   (aggregate the shards' stats;\n"
+               "                                             --shards N for a run made without submit)\n"
                "       docclean slurm finish DIR             (the merge stage's task)\n"
                "see docs/scale-out.md\n");
 }
@@ -964,17 +965,25 @@ static int cmd_finish(int argc, char **argv)
 static int cmd_report(int argc, char **argv)
 {
     const char *dir = NULL, *out = NULL;
+    long shards = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        else if (!strcmp(argv[i], "--shards") && i + 1 < argc) shards = atol(argv[++i]);
         else if (!dir) dir = argv[i];
         else dir = NULL, i = argc;
     }
-    if (!dir) {
+    if (!dir || shards < 0) {
         submit_usage(stderr);
         return DC_EXIT_USAGE;
     }
     run_info r;
-    if (load_run(dir, &r) != 0) return DC_EXIT_USAGE;
+    memset(&r, 0, sizeof r);
+    if (shards) { /* a run without `slurm submit` (scripts/cluster-run.sh, GNU parallel) */
+        r.dir = absolute(dir);
+        r.tasks = (unsigned)shards;
+    } else if (load_run(dir, &r) != 0) {
+        return DC_EXIT_USAGE;
+    }
     char *def = path_in(r.dir, "/report.json");
     int rc = dc_slurm_write_report(r.dir, r.tasks, out ? out : def) == 0 ? DC_EXIT_OK : DC_EXIT_INPUT;
     free(def);

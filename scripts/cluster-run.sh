@@ -7,7 +7,7 @@
 #
 #   scripts/cluster-run.sh [-P PARALLEL] [-j THREADS] [-c CONF] -n SHARDS -o OUT INPUT...
 #
-# The result is OUT/final.jsonl, byte-identical to `docclean run` over the
+# The result is OUT/final.jsonl (and OUT/report.json), byte-identical to `docclean run` over the
 # same inputs.  DOCCLEAN names the binary (default: docclean on PATH, or the
 # build next to this script).
 set -euo pipefail
@@ -36,4 +36,5 @@ while read -r phase kind tasks output; do
   fi
 done <<< "$plan"
 "$D" merge "$OUT" -o "$OUT/final.jsonl"
-echo "cluster-run: $OUT/final.jsonl" >&2
+"$D" slurm report "$OUT" --shards "$N"
+echo "cluster-run: $OUT/final.jsonl, report $OUT/report.json" >&2
