@@ -29,6 +29,11 @@ typedef struct dc_input_file {
     int64_t mtime;   /* seconds                                             */
     dc_format format;     /* resolved (never AUTO)                          */
     dc_compress compress; /* resolved (never AUTO)                          */
+    /* Sharded runs split big uncompressed JSONL files into byte ranges: this
+     * entry holds the lines that *start* in [range_start, range_end)
+     * (range_end 0: to the end of the file).  Line numbers stay those of the
+     * whole file.  Both 0 for a whole file. */
+    uint64_t range_start, range_end;
 } dc_input_file;
 
 typedef struct dc_input_opts {

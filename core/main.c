@@ -82,6 +82,8 @@ static const dc_option_decl run_section_opts[] = {
     {"progress", DC_OPT_ENUM, "auto", "progress bar on stderr", "auto|on|off"},
     {"state", DC_OPT_PATH, NULL, "state directory for unattended runs (like --state)", NULL},
     {"settle_seconds", DC_OPT_INT, "60", "unattended runs skip files modified more recently", NULL},
+    {"shard_chunk_bytes", DC_OPT_INT, "268435456",
+     "sharded runs cut uncompressed JSONL files bigger than this into chunks of this size (0 = never)", NULL},
     {NULL, 0, NULL, NULL, NULL},
 };
 static const dc_option_decl input_section_opts[] = {
@@ -545,7 +547,7 @@ static int cmd_cluster(int argc, char **argv)
         else if (!out && argv[i][0] != '-') out = argv[i];
         else bad = 1;
     }
-    dc_shard_spec t = {0, 0};
+    dc_shard_spec t = {0, 0, 0};
     if (bad || !out || !task || dc_shard_parse(task, &t) != 0 || nshards < 1 || nshards > 1000000) {
         fprintf(stderr, "usage: docclean cluster PHASE --task I/T --shards N [-c CONF] [--force] OUT\n"
                         "       docclean cluster plan [-c CONF] --shards N   (the phases, one per line)\n"
@@ -649,12 +651,22 @@ static int cmd_run(int argc, char **argv)
     if (rc == DC_EXIT_OK) rc = resolve_options(&a);
     const char *state_dir = a.state_dir;
     if (rc == DC_EXIT_OK && !state_dir) state_dir = dc_host_get()->opt_str(a.run_sec, "state");
-    dc_shard_spec shard = {0, 0};
+    dc_shard_spec shard = {0, 0, 0};
     if (rc == DC_EXIT_OK && a.shard && dc_shard_parse(a.shard, &shard) != 0) {
         fprintf(stderr, "docclean: --shard takes I/N with 0 <= I < N, not '%s'\n", a.shard);
         rc = DC_EXIT_USAGE;
     } else if (rc == DC_EXIT_OK && !a.shard) {
         dc_shard_from_env(&shard); /* a Slurm job array task */
+    }
+    if (rc == DC_EXIT_OK && shard.count) {
+        int64_t cb = dc_host_get()->opt_int(a.run_sec, "shard_chunk_bytes");
+        if (cb < 0 || (cb > 0 && cb < 4096)) {
+            const char *w = dc_host_get()->opt_where(a.run_sec, "shard_chunk_bytes");
+            fprintf(stderr, "docclean: config error: %s%s[run] shard_chunk_bytes: must be 0 or at least 4096\n",
+                    w ? w : "", w ? ": " : "");
+            rc = DC_EXIT_CONFIG;
+        }
+        shard.chunk_bytes = (uint64_t)(cb > 0 ? cb : 0);
     }
     static dc_cluster_ctx cctx;
     if (rc == DC_EXIT_OK && a.cluster_phase) {

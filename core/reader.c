@@ -55,6 +55,9 @@ struct dc_reader {
     size_t start, end, cap;
     int eof, done;
     uint64_t line;
+    uint64_t abs_base;  /* file offset of buf[0] (uncompressed JSONL)      */
+    uint64_t range_end; /* stop at the first line starting here (0: never) */
+    int skip_partial;   /* a range starts mid-line: that line is not ours  */
     dc_jscan scan;      /* reused by the fast JSONL path */
     int defer_parse;    /* hand out raw lines (see dc_raw_doc_parse) */
 };
@@ -134,6 +137,43 @@ static ssize_t src_read(dc_reader *r, char *dst, size_t n)
 
 /* ---------------- open / close ---------------- */
 
+/* A byte range of an uncompressed JSONL file (a shard's chunk): count the
+ * lines before it, so documents keep the line numbers (ids, positions) they
+ * have in a whole-file read, and start reading at range_start.  Counting
+ * reads the file's prefix once, at memchr speed. */
+static int open_range(dc_reader *r, const dc_input_file *f, char *err, size_t errlen)
+{
+    if (r->comp != DC_COMP_NONE || r->fmt != DC_FMT_JSONL || r->fd == 0) {
+        snprintf(err, errlen, "%s: only uncompressed JSONL files can be read by byte range", f->path);
+        return -1;
+    }
+    char *b = dc_xmalloc(READ_CHUNK);
+    uint64_t off = 0, lines = 0;
+    char last = '\n';
+    while (off < f->range_start) {
+        size_t want = f->range_start - off < READ_CHUNK ? (size_t)(f->range_start - off) : READ_CHUNK;
+        ssize_t got = pread(r->fd, b, want, (off_t)off);
+        if (got <= 0) {
+            snprintf(err, errlen, "cannot read %s: %s", f->path, got < 0 ? strerror(errno) : "shorter than its range");
+            free(b);
+            return -1;
+        }
+        for (const char *p = b, *e = b + got; (p = memchr(p, '\n', (size_t)(e - p))); p++) lines++;
+        last = b[got - 1];
+        off += (uint64_t)got;
+    }
+    free(b);
+    if (lseek(r->fd, (off_t)f->range_start, SEEK_SET) < 0) {
+        snprintf(err, errlen, "cannot seek in %s: %s", f->path, strerror(errno));
+        return -1;
+    }
+    r->line = lines;
+    r->abs_base = f->range_start;
+    r->range_end = f->range_end;
+    r->skip_partial = last != '\n';
+    return 0;
+}
+
 dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, char *err,
                           size_t errlen)
 {
@@ -169,6 +209,11 @@ dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, cha
             return NULL;
         }
         gzbuffer(r->gz, 256 * 1024);
+    } else if (f->range_start || f->range_end) {
+        if (open_range(r, f, err, errlen) != 0) {
+            dc_reader_close(r);
+            return NULL;
+        }
     } else if (r->comp == DC_COMP_ZSTD) {
         r->zd = ZSTD_createDCtx();
         r->zin = dc_xmalloc(ZSTD_DStreamInSize());
@@ -232,6 +277,7 @@ static void buf_make_room(dc_reader *r, size_t want)
 {
     if (r->start > 0) {
         memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->abs_base += r->start;
         r->end -= r->start;
         r->start = 0;
     }
@@ -515,7 +561,15 @@ static int next_jsonl(dc_reader *r, dc_raw_doc *out)
             r->done = 1;
             return 0;
         }
+        if (r->range_end && r->abs_base + lstart >= r->range_end) { /* the next chunk's line */
+            r->done = 1;
+            return 0;
+        }
         r->line++;
+        if (r->skip_partial) { /* the tail of the previous chunk's last line */
+            r->skip_partial = 0;
+            continue;
+        }
         const char *p = r->buf + lstart;
         size_t n = lend - lstart;
         if (n && p[n - 1] == '\r') n--;

@@ -45,21 +45,42 @@ unsigned dc_shard_of(const char *rel, unsigned count)
     return (unsigned)(XXH3_64bits(rel, strlen(rel)) % count);
 }
 
+static void add_unit(dc_input_list *out, const dc_input_file *f, uint64_t start, uint64_t end, uint64_t size)
+{
+    if (out->n == out->cap) out->v = dc_xrealloc(out->v, (out->cap = out->cap ? out->cap * 2 : 64) * sizeof *out->v);
+    dc_input_file *u = &out->v[out->n++];
+    *u = *f;
+    u->path = dc_xstrdup(f->path);
+    u->rel = dc_xstrdup(f->rel);
+    u->range_start = start, u->range_end = end, u->size = size;
+}
+
 void dc_shard_filter(dc_input_list *files, const dc_shard_spec *s, uint32_t **gidx)
 {
-    *gidx = dc_xcalloc(files->n ? files->n : 1, sizeof **gidx);
-    size_t w = 0;
+    dc_input_list out = {0};
+    size_t cap = 0;
+    *gidx = NULL;
     for (size_t i = 0; i < files->n; i++) {
         dc_input_file *f = &files->v[i];
-        if (s->count && dc_shard_of(f->rel, s->count) != s->index) {
-            free(f->path);
-            free(f->rel);
-            continue;
+        uint64_t c = s->chunk_bytes;
+        int split = c && f->format == DC_FMT_JSONL && f->compress == DC_COMP_NONE && f->size > c;
+        uint64_t nchunks = split ? (f->size + c - 1) / c : 1;
+        for (uint64_t k = 0; k < nchunks; k++) {
+            char key[PATH_MAX + 32];
+            if (k) snprintf(key, sizeof key, "%s#%llu", f->rel, (unsigned long long)k);
+            if (s->count && dc_shard_of(k ? key : f->rel, s->count) != s->index) continue;
+            if (out.n == cap) *gidx = dc_xrealloc(*gidx, (cap = cap ? cap * 2 : 64) * sizeof **gidx);
+            (*gidx)[out.n] = (uint32_t)i;
+            if (!split) add_unit(&out, f, 0, 0, f->size);
+            else add_unit(&out, f, k * c, k + 1 < nchunks ? (k + 1) * c : 0,
+                          k + 1 < nchunks ? c : f->size - k * c);
         }
-        (*gidx)[w] = (uint32_t)i;
-        files->v[w++] = *f;
+        free(f->path);
+        free(f->rel);
     }
-    files->n = w;
+    free(files->v);
+    *files = out;
+    if (!*gidx) *gidx = dc_xcalloc(1, sizeof **gidx);
 }
 
 int dc_order_write(FILE *f, uint32_t file_index, uint32_t line)

@@ -3,7 +3,8 @@
  * exactly the single-machine output.
  *
  * A file belongs to shard hash(relative path) mod N, so adding files never
- * moves an existing file to another shard.  Each shard writes, next to its
+ * moves an existing file to another shard; a big JSONL file is cut into
+ * fixed-size byte chunks assigned the same way, so shards balance by bytes.  Each shard writes, next to its
  * output, a compact `.order` sidecar: for every kept document its global
  * position (index of its file in the full sorted input list, line).  `docclean
  * merge` k-way merges the shard outputs by that key, which is exactly the
@@ -19,6 +20,10 @@
 
 typedef struct dc_shard_spec {
     unsigned index, count; /* count == 0: not sharded */
+    /* Uncompressed JSONL files bigger than this are split into chunks of
+     * this many bytes, each assigned to a shard on its own ([run]
+     * shard_chunk_bytes; 0 = never split), so shards balance by bytes. */
+    uint64_t chunk_bytes;
 } dc_shard_spec;
 
 /* Parse "I/N" (0 <= I < N).  -1 on error. */
@@ -27,7 +32,9 @@ int dc_shard_parse(const char *s, dc_shard_spec *out);
  * minimum index), if set.  0 = found. */
 int dc_shard_from_env(dc_shard_spec *out);
 unsigned dc_shard_of(const char *rel, unsigned count);
-/* Keep only this shard's files.  (*gidx)[k] = global index of kept file k. */
+/* Keep only this shard's files and chunks of files.  (*gidx)[k] = global
+ * index of the file entry k belongs to.  Chunk 0 of a file is assigned by
+ * hash(relative path) like a whole file, chunk k > 0 by hash("path#k"). */
 void dc_shard_filter(dc_input_list *files, const dc_shard_spec *s, uint32_t **gidx);
 
 /* One .order record: 8 bytes little endian (file index, line). */
