@@ -82,7 +82,7 @@ static const dc_option_decl run_section_opts[] = {
     {"progress", DC_OPT_ENUM, "auto", "progress bar on stderr", "auto|on|off"},
     {"state", DC_OPT_PATH, NULL, "state directory for unattended runs (like --state)", NULL},
     {"settle_seconds", DC_OPT_INT, "60", "unattended runs skip files modified more recently", NULL},
-    {"shard_chunk_bytes", DC_OPT_INT, "268435456",
+    {"shard_chunk_bytes", DC_OPT_INT, "67108864",
      "sharded runs cut uncompressed JSONL files bigger than this into chunks of this size (0 = never)", NULL},
     {NULL, 0, NULL, NULL, NULL},
 };

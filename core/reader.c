@@ -21,6 +21,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,16 @@ static ssize_t src_read(dc_reader *r, char *dst, size_t n)
  * lines before it, so documents keep the line numbers (ids, positions) they
  * have in a whole-file read, and start reading at range_start.  Counting
  * reads the file's prefix once, at memchr speed. */
+/* The newline count of the last range opened, so that a task's next chunk
+ * of the same file counts on from there instead of from the start (a
+ * task's chunks of a file come in file order, from one reader thread). */
+static pthread_mutex_t range_memo_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    char *path;
+    uint64_t off, lines, mtime;
+    char last;
+} range_memo;
+
 static int open_range(dc_reader *r, const dc_input_file *f, char *err, size_t errlen)
 {
     if (r->comp != DC_COMP_NONE || r->fmt != DC_FMT_JSONL || r->fd == 0) {
@@ -150,6 +161,11 @@ static int open_range(dc_reader *r, const dc_input_file *f, char *err, size_t er
     char *b = dc_xmalloc(READ_CHUNK);
     uint64_t off = 0, lines = 0;
     char last = '\n';
+    pthread_mutex_lock(&range_memo_lock);
+    if (range_memo.path && !strcmp(range_memo.path, f->path) && range_memo.off <= f->range_start &&
+        range_memo.mtime == (uint64_t)f->mtime)
+        off = range_memo.off, lines = range_memo.lines, last = range_memo.last;
+    pthread_mutex_unlock(&range_memo_lock);
     while (off < f->range_start) {
         size_t want = f->range_start - off < READ_CHUNK ? (size_t)(f->range_start - off) : READ_CHUNK;
         ssize_t got = pread(r->fd, b, want, (off_t)off);
@@ -163,6 +179,12 @@ static int open_range(dc_reader *r, const dc_input_file *f, char *err, size_t er
         off += (uint64_t)got;
     }
     free(b);
+    pthread_mutex_lock(&range_memo_lock);
+    free(range_memo.path);
+    range_memo.path = dc_xstrdup(f->path);
+    range_memo.off = off, range_memo.lines = lines, range_memo.last = last;
+    range_memo.mtime = (uint64_t)f->mtime;
+    pthread_mutex_unlock(&range_memo_lock);
     if (lseek(r->fd, (off_t)f->range_start, SEEK_SET) < 0) {
         snprintf(err, errlen, "cannot seek in %s: %s", f->path, strerror(errno));
         return -1;

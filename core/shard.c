@@ -65,10 +65,12 @@ void dc_shard_filter(dc_input_list *files, const dc_shard_spec *s, uint32_t **gi
         uint64_t c = s->chunk_bytes;
         int split = c && f->format == DC_FMT_JSONL && f->compress == DC_COMP_NONE && f->size > c;
         uint64_t nchunks = split ? (f->size + c - 1) / c : 1;
+        /* Chunks go round-robin from the file's own shard: each big file
+         * spreads evenly over the shards, and the assignment still depends
+         * only on the file's path and the chunk's index. */
+        unsigned first = s->count ? dc_shard_of(f->rel, s->count) : 0;
         for (uint64_t k = 0; k < nchunks; k++) {
-            char key[PATH_MAX + 32];
-            if (k) snprintf(key, sizeof key, "%s#%llu", f->rel, (unsigned long long)k);
-            if (s->count && dc_shard_of(k ? key : f->rel, s->count) != s->index) continue;
+            if (s->count && (unsigned)((first + k) % s->count) != s->index) continue;
             if (out.n == cap) *gidx = dc_xrealloc(*gidx, (cap = cap ? cap * 2 : 64) * sizeof **gidx);
             (*gidx)[out.n] = (uint32_t)i;
             if (!split) add_unit(&out, f, 0, 0, f->size);

@@ -33,8 +33,8 @@ int dc_shard_parse(const char *s, dc_shard_spec *out);
 int dc_shard_from_env(dc_shard_spec *out);
 unsigned dc_shard_of(const char *rel, unsigned count);
 /* Keep only this shard's files and chunks of files.  (*gidx)[k] = global
- * index of the file entry k belongs to.  Chunk 0 of a file is assigned by
- * hash(relative path) like a whole file, chunk k > 0 by hash("path#k"). */
+ * index of the file entry k belongs to.  A file goes to shard
+ * hash(relative path) mod N; chunk k of a big file to (that + k) mod N. */
 void dc_shard_filter(dc_input_list *files, const dc_shard_spec *s, uint32_t **gidx);
 
 /* One .order record: 8 bytes little endian (file index, line). */
