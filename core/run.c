@@ -8,15 +8,21 @@
  *   workers  (-j N) decode documents and run the leading stages whose
  *            plugins are DC_PLUGIN_CONCURRENT;
  *   main     takes finished documents back in seq order (a ring indexed by
- *            seq), runs the remaining stages in order from one thread (the
- *            first non-concurrent stage, e.g. dedup, and everything after
- *            it), and writes output and rejects.
+ *            seq) and runs the remaining stages in order from one thread
+ *            (the first non-concurrent stage, e.g. dedup, and everything
+ *            after it);
+ *   writer   takes the main thread's batches in the same order, writes
+ *            output and rejects (formatting, compression) and frees them,
+ *            so the main thread does nothing but the ordered stages.
  * Because ordering and every order-dependent decision happen on the main
  * thread in seq order, the output bytes are identical for any -j.
  *
  * A stage with a prepass() gets a first pass over the whole input before
- * the real one (see plugin.h); stdin is spooled to a temporary file first
- * so it can be read twice.
+ * the real one (see plugin.h).  That pass reads the input once, runs the
+ * stages before the prepass stage, and spools every document as it stands
+ * then (text, original, metadata, position, reject) to a temporary zstd
+ * file; the main pass reads the spool back and goes on from the prepass
+ * stage.  The input is read once (stdin too) and the early stages run once.
  */
 #include "run.h"
 
@@ -26,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "progress.h"
 #include "report.h"
@@ -36,6 +43,7 @@ typedef struct item {
     uint64_t seq;
     dc_doc *doc;
     const char *reject_stage; /* set when dropped */
+    char *reject_stage_owned; /* read back from the spool, not a known stage */
     char *reject;
     size_t next_stage;        /* first stage still to run */
     size_t raw_bytes;
@@ -53,6 +61,17 @@ typedef struct run_state {
     pass_mode mode;
     size_t conc_end;   /* stages [0, conc_end) run on workers           */
     size_t pre_end;    /* prepass: stages [0, pre_end) run with process */
+    int use_spool;     /* prepass pass spools its documents for the main pass */
+    int spool_fd;
+    int spool_bad;     /* reader: the spool could not be read back     */
+    uint64_t spool_bytes, prepass_ns; /* for the debug log            */
+    /* Batches the main thread is done with, in order, waiting for the
+     * writer thread: the main pass's output (formatted, compressed and
+     * written there) or the prepass pass's spool blocks. */
+    struct batch *wq_head, *wq_tail;
+    int wq_done;
+    atomic_int spool_write_failed; /* writer thread, prepass pass */
+    pthread_cond_t cv_write;
 
     pthread_mutex_t lock;
     pthread_cond_t cv_work, cv_done, cv_space;
@@ -199,6 +218,9 @@ typedef struct batch {
     uint64_t bytes;
     size_t n;
     int filled;
+    int bad;          /* spool block could not be encoded/decoded       */
+    struct batch *wnext; /* main pass: next batch for the writer thread */
+    dc_buf blob;      /* spool block (prepass: written; main: to decode) */
     raw_item *v[BATCH_MAX_DOCS];
 } batch;
 
@@ -247,6 +269,304 @@ static void produce_raw(run_state *st, dc_raw_doc *raw, size_t file_idx)
     if (b->n == BATCH_MAX_DOCS || b->bytes >= BATCH_MAX_BYTES) flush_batch(st);
 }
 
+/* ---------------- the prepass spool ----------------
+ *
+ * With a prepass stage, the prepass pass runs the stages before it once and
+ * writes every document's state (in seq order) to a temporary spool file;
+ * the main pass reads the spool back and goes on from stage pre_end instead
+ * of reading and processing the input a second time.
+ *
+ * The spool is a sequence of blocks, one per batch:
+ *   header: u32 magic, u32 ndocs, u64 raw_len, u64 comp_len, u64 bytes
+ *   comp_len bytes: one zstd frame holding raw_len bytes of records.
+ * Blocks are compressed (and decoded again) on the workers; the writer
+ * thread only writes and the reader only reads them, so the main thread's
+ * share stays the prepass itself.  The spool is streamed (one block per
+ * batch in flight), and the file is unlinked as soon as it is created, so
+ * it never outlives the run, whatever happens to it. */
+
+#define SPOOL_MAGIC 0x50534344u /* "DCSP" */
+#define SPOOL_NULL UINT64_MAX
+
+typedef struct spool_hdr {
+    uint32_t magic, ndocs;
+    uint64_t raw_len, comp_len, bytes;
+} spool_hdr;
+
+typedef struct spool_ctx { /* per thread */
+    ZSTD_CCtx *cctx;
+    ZSTD_DCtx *dctx;
+    dc_buf raw;
+} spool_ctx;
+
+static void spool_ctx_free(spool_ctx *c)
+{
+    ZSTD_freeCCtx(c->cctx);
+    ZSTD_freeDCtx(c->dctx);
+    dc_buf_free(&c->raw);
+}
+
+static void sp_u64(dc_buf *b, uint64_t v) { dc_buf_append(b, &v, sizeof v); }
+
+static void sp_str(dc_buf *b, const char *s, size_t n)
+{
+    if (!s) {
+        sp_u64(b, SPOOL_NULL);
+        return;
+    }
+    sp_u64(b, n);
+    dc_buf_append(b, s, n);
+}
+
+static const char *const spool_fixed_stages[] = {"input", "decode", "output"};
+
+static void spool_put_item(const run_state *st, dc_buf *b, const item *it)
+{
+    const dc_doc *d = it->doc;
+    const dc_doc_priv *pv = d->core_private;
+    sp_u64(b, it->seq);
+    sp_u64(b, it->file_idx);
+    sp_u64(b, it->raw_bytes);
+    sp_u64(b, it->next_stage);
+    /* reject stage: 0 none, 1.. fixed names, 16+i stage i, else a string */
+    uint64_t code = 0;
+    if (it->reject_stage) {
+        code = SPOOL_NULL;
+        for (size_t i = 0; i < st->p->n && code == SPOOL_NULL; i++)
+            if (it->reject_stage == st->p->stages[i]->name) code = 16 + i;
+        for (size_t i = 0; i < 3 && code == SPOOL_NULL; i++)
+            if (!strcmp(it->reject_stage, spool_fixed_stages[i])) code = 1 + i;
+    }
+    sp_u64(b, code);
+    if (code == SPOOL_NULL) sp_str(b, it->reject_stage, strlen(it->reject_stage));
+    sp_str(b, it->reject, it->reject ? strlen(it->reject) : 0);
+    sp_str(b, d->id, strlen(d->id));
+    sp_str(b, d->source, strlen(d->source));
+    sp_u64(b, d->source_line);
+    sp_u64(b, pv->position);
+    sp_u64(b, (uint64_t)pv->changed);
+    sp_str(b, d->text, d->len);
+    if (pv->orig == d->text) sp_str(b, NULL, 0);
+    else sp_str(b, pv->orig ? pv->orig : "", pv->orig_len);
+    sp_str(b, pv->reason, pv->reason ? strlen(pv->reason) : 0);
+    sp_u64(b, d->meta->n);
+    for (size_t i = 0; i < d->meta->n; i++) {
+        const dc_meta_entry *e = &d->meta->v[i];
+        sp_str(b, e->key, strlen(e->key));
+        sp_u64(b, (uint64_t)e->type);
+        sp_str(b, e->val, e->len);
+    }
+}
+
+/* Serialize and compress a batch into b->blob. 0 or -1. */
+static int spool_encode(const run_state *st, spool_ctx *c, batch *b)
+{
+    c->raw.len = 0;
+    for (size_t i = 0; i < b->n; i++) spool_put_item(st, &c->raw, &b->v[i]->it);
+    if (!c->cctx) c->cctx = ZSTD_createCCtx();
+    size_t bound = ZSTD_compressBound(c->raw.len);
+    b->blob.len = 0;
+    dc_buf_reserve(&b->blob, sizeof(spool_hdr) + bound);
+    size_t n = ZSTD_compressCCtx(c->cctx, b->blob.data + sizeof(spool_hdr), bound,
+                                 c->raw.data ? c->raw.data : "", c->raw.len, 1);
+    if (ZSTD_isError(n)) return -1;
+    spool_hdr h = {SPOOL_MAGIC, (uint32_t)b->n, c->raw.len, n, b->bytes};
+    memcpy(b->blob.data, &h, sizeof h);
+    b->blob.len = sizeof h + n;
+    return 0;
+}
+
+typedef struct sp_rd {
+    const char *p, *end;
+    int bad;
+} sp_rd;
+
+static uint64_t rd_u64(sp_rd *r)
+{
+    uint64_t v = 0;
+    if ((size_t)(r->end - r->p) < sizeof v) {
+        r->bad = 1;
+        return 0;
+    }
+    memcpy(&v, r->p, sizeof v);
+    r->p += sizeof v;
+    return v;
+}
+
+/* A malloc'd, NUL-terminated copy (with the spare byte docs need), or NULL. */
+static char *rd_str(sp_rd *r, size_t *len)
+{
+    uint64_t n = rd_u64(r);
+    if (len) *len = 0;
+    if (n == SPOOL_NULL || r->bad) return NULL;
+    if ((uint64_t)(r->end - r->p) < n) {
+        r->bad = 1;
+        return NULL;
+    }
+    char *s = dc_xmalloc((size_t)n + 1);
+    memcpy(s, r->p, (size_t)n);
+    s[n] = '\0';
+    r->p += n;
+    if (len) *len = (size_t)n;
+    return s;
+}
+
+static int spool_get_item(const run_state *st, sp_rd *r, raw_item *ri)
+{
+    item *it = &ri->it;
+    it->seq = rd_u64(r);
+    it->file_idx = (uint32_t)rd_u64(r);
+    it->raw_bytes = (size_t)rd_u64(r);
+    it->next_stage = (size_t)rd_u64(r);
+    uint64_t code = rd_u64(r);
+    if (code == SPOOL_NULL) {
+        it->reject_stage_owned = rd_str(r, NULL);
+        it->reject_stage = it->reject_stage_owned;
+    } else if (code >= 16 && code - 16 < st->p->n) {
+        it->reject_stage = st->p->stages[code - 16]->name;
+    } else if (code >= 1 && code <= 3) {
+        it->reject_stage = spool_fixed_stages[code - 1];
+    } else if (code != 0) {
+        r->bad = 1;
+    }
+    it->reject = rd_str(r, NULL);
+    char *id = rd_str(r, NULL), *src = rd_str(r, NULL);
+    uint64_t line = rd_u64(r), pos = rd_u64(r), changed = rd_u64(r);
+    size_t len, olen;
+    char *text = rd_str(r, &len);
+    char *orig = rd_str(r, &olen);
+    char *reason = rd_str(r, NULL);
+    uint64_t nmeta = rd_u64(r);
+    if (!text) r->bad = 1;
+    dc_meta *m = dc_meta_new();
+    for (uint64_t i = 0; i < nmeta && !r->bad; i++) {
+        char *k = rd_str(r, NULL);
+        uint64_t type = rd_u64(r);
+        size_t vlen;
+        char *v = rd_str(r, &vlen);
+        if (k && v) dc_meta_put(m, k, (dc_meta_type)type, v, vlen);
+        else r->bad = 1;
+        free(k);
+        free(v);
+    }
+    if (r->bad || (code == SPOOL_NULL && !it->reject_stage)) {
+        free(id), free(src), free(text), free(orig), free(reason);
+        dc_meta_free(m);
+        return -1;
+    }
+    dc_doc *d = dc_doc_new_owned(id, src, line, it->seq, text, len, m);
+    dc_doc_priv *pv = d->core_private;
+    if (orig) {
+        pv->orig = orig;
+        pv->orig_len = olen;
+    }
+    pv->reason = reason;
+    pv->position = pos;
+    pv->changed = (int)changed;
+    it->doc = d;
+    return 0;
+}
+
+/* Worker side of the main pass: turn a spool block back into items. */
+static int spool_decode(const run_state *st, spool_ctx *c, batch *b)
+{
+    spool_hdr h;
+    memcpy(&h, b->blob.data, sizeof h);
+    if (!c->dctx) c->dctx = ZSTD_createDCtx();
+    c->raw.len = 0;
+    dc_buf_reserve(&c->raw, h.raw_len + 1);
+    size_t n = ZSTD_decompressDCtx(c->dctx, c->raw.data, h.raw_len + 1,
+                                   b->blob.data + sizeof h, h.comp_len);
+    if (ZSTD_isError(n) || n != h.raw_len) return -1;
+    sp_rd r = {c->raw.data, c->raw.data + n, 0};
+    for (uint32_t i = 0; i < h.ndocs; i++) {
+        raw_item *ri = dc_xcalloc(1, sizeof *ri);
+        b->v[b->n++] = ri;
+        if (spool_get_item(st, &r, ri) != 0) return -1;
+    }
+    dc_buf_free(&b->blob);
+    return r.p == r.end ? 0 : -1;
+}
+
+static int full_write(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* 1 = got n bytes, 0 = clean end of file (nothing read), -1 = error. */
+static int full_read(int fd, void *p, size_t n)
+{
+    char *c = p;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, c + got, n - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return -1;
+        if (r == 0) return got ? -1 : 0;
+        got += (size_t)r;
+    }
+    return 1;
+}
+
+/* Main-pass reader: hand the spool's blocks to the workers in order. */
+static void *spool_reader_main(void *arg)
+{
+    run_state *st = arg;
+    while (!st->stop) {
+        spool_hdr h;
+        int r = full_read(st->spool_fd, &h, sizeof h);
+        if (r == 0) break;
+        batch *b = dc_xcalloc(1, sizeof(batch));
+        if (r < 0 || h.magic != SPOOL_MAGIC || h.ndocs > BATCH_MAX_DOCS) {
+            st->spool_bad = 1;
+            free(b);
+            break;
+        }
+        dc_buf_reserve(&b->blob, sizeof h + h.comp_len);
+        memcpy(b->blob.data, &h, sizeof h);
+        if (full_read(st->spool_fd, b->blob.data + sizeof h, h.comp_len) != 1) {
+            st->spool_bad = 1;
+            dc_buf_free(&b->blob);
+            free(b);
+            break;
+        }
+        b->blob.len = sizeof h + h.comp_len;
+        b->bytes = h.bytes;
+        atomic_fetch_add(&st->rep.bytes_read, h.bytes);
+        st->cur = b;
+        flush_batch(st);
+    }
+    pthread_mutex_lock(&st->lock);
+    st->reader_done = 1;
+    pthread_cond_broadcast(&st->cv_done);
+    pthread_cond_broadcast(&st->cv_work);
+    pthread_mutex_unlock(&st->lock);
+    return NULL;
+}
+
+/* A temporary file under $TMPDIR, unlinked at once: it cannot outlive the
+ * run, whatever happens to it. */
+static int spool_open(void)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir) dir = "/tmp";
+    size_t n = strlen(dir) + 32;
+    char *path = dc_xmalloc(n);
+    snprintf(path, n, "%s/docclean-spool.XXXXXX", dir);
+    int fd = mkstemp(path);
+    if (fd >= 0) unlink(path);
+    free(path);
+    return fd;
+}
+
 static void *reader_main(void *arg)
 {
     run_state *st = arg;
@@ -261,7 +581,7 @@ static void *reader_main(void *arg)
             raw.source = dc_xstrdup(in->path);
             raw.meta = dc_meta_new();
             raw.reject_reason = dc_xstrdup(err[0] ? err : "cannot open input");
-            if (st->mode == PASS_MAIN) atomic_fetch_add(&st->rep.input_errors, 1);
+            if (st->mode == PASS_MAIN || st->use_spool) atomic_fetch_add(&st->rep.input_errors, 1);
             produce_raw(st, &raw, f);
             continue;
         }
@@ -283,6 +603,8 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
+static void worker_stages(run_state *st, item *it);
+
 static void worker_process(run_state *st, raw_item *ri)
 {
     item *it = &ri->it;
@@ -291,10 +613,16 @@ static void worker_process(run_state *st, raw_item *ri)
     dc_raw_doc_free(&ri->raw);
     uint32_t g = st->file_gidx ? st->file_gidx[it->file_idx] : it->file_idx;
     if (it->doc) dc_doc_set_position(it->doc, (uint64_t)g << 32 | (uint32_t)it->doc->source_line);
+    worker_stages(st, it);
+}
+
+static void worker_stages(run_state *st, item *it)
+{
     if (it->reject_stage) return;
     size_t end = st->mode == PASS_PREPASS && st->pre_end < st->conc_end ? st->pre_end : st->conc_end;
-    dc_verdict v;
-    size_t at = dc_run_stages(st->p, 0, end, it->doc, &v);
+    dc_verdict v = DC_KEEP;
+    size_t at = it->next_stage;
+    if (at < end) at = dc_run_stages(st->p, at, end, it->doc, &v);
     it->next_stage = at;
     if (v != DC_KEEP) {
         it->reject_stage = st->p->stages[at]->name;
@@ -309,6 +637,8 @@ static void worker_process(run_state *st, raw_item *ri)
 static void *worker_main(void *arg)
 {
     run_state *st = arg;
+    spool_ctx sc;
+    memset(&sc, 0, sizeof sc);
     pthread_mutex_lock(&st->lock);
     for (;;) {
         while (!st->stop && st->qhead == st->qtail && !st->reader_done)
@@ -316,13 +646,23 @@ static void *worker_main(void *arg)
         if (st->stop || (st->qhead == st->qtail && st->reader_done)) break;
         batch *b = st->queue[st->qhead++ % st->qcap];
         pthread_mutex_unlock(&st->lock);
-        for (size_t i = 0; i < b->n; i++) worker_process(st, b->v[i]);
+        if (b->blob.data) { /* main pass: a spool block */
+            if (spool_decode(st, &sc, b) != 0) b->bad = 1;
+            else
+                for (size_t i = 0; i < b->n; i++) worker_stages(st, &b->v[i]->it);
+        } else {
+            for (size_t i = 0; i < b->n; i++) worker_process(st, b->v[i]);
+            if (st->mode == PASS_PREPASS && st->use_spool && st->pre_end <= st->conc_end &&
+                spool_encode(st, &sc, b) != 0)
+                b->bad = 1;
+        }
         pthread_mutex_lock(&st->lock);
         b->filled = 1;
         st->ring[b->bseq % st->window] = b;
         pthread_cond_broadcast(&st->cv_done);
     }
     pthread_mutex_unlock(&st->lock);
+    spool_ctx_free(&sc);
     return NULL;
 }
 
@@ -364,9 +704,11 @@ static void batch_free(batch *b)
         dc_raw_doc_free(&ri->raw);
         dc_doc_free(ri->it.doc);
         free(ri->it.reject);
+        free(ri->it.reject_stage_owned);
         dc_buf_free(&ri->it.rec);
         free(ri);
     }
+    dc_buf_free(&b->blob);
     free(b);
 }
 
@@ -374,10 +716,12 @@ static void batch_free(batch *b)
 
 typedef struct sinks {
     dc_writer *out, *rej;
-    int failed;
+    atomic_int failed; /* set by the writer thread */
 } sinks;
 
-static void finish_main(run_state *st, sinks *k, item *it)
+/* Main thread: run the ordered tail of the pipeline and count the result;
+ * emit_main() (writer thread) writes it. */
+static void finish_main(run_state *st, item *it)
 {
     dc_pipeline *p = st->p;
     dc_doc *d = it->doc;
@@ -394,6 +738,16 @@ static void finish_main(run_state *st, sinks *k, item *it)
     }
     if (it->reject_stage) {
         dc_report_reject(&st->rep, it->reject_stage);
+        return;
+    }
+    atomic_fetch_add(&st->rep.kept, 1);
+    atomic_fetch_add(&st->rep.bytes_out, d->len);
+}
+
+static void emit_main(run_state *st, sinks *k, item *it)
+{
+    dc_doc *d = it->doc;
+    if (it->reject_stage) {
         if (k->rej) {
             size_t olen;
             const char *orig = dc_doc_orig(d, &olen);
@@ -402,8 +756,6 @@ static void finish_main(run_state *st, sinks *k, item *it)
         }
         return;
     }
-    atomic_fetch_add(&st->rep.kept, 1);
-    atomic_fetch_add(&st->rep.bytes_out, d->len);
     if (it->rec.len ? dc_writer_put_formatted(k->out, it->rec.data, it->rec.len) != 0
                     : dc_writer_put_doc(k->out, d) != 0)
         k->failed = 1;
@@ -418,16 +770,77 @@ static int finish_prepass(run_state *st, item *it)
     if (it->reject_stage) return 0;
     dc_pipeline *p = st->p;
     dc_verdict v;
-    size_t at = dc_run_stages(p, it->next_stage, st->pre_end, it->doc, &v);
-    if (at < st->pre_end) return 0;
+    size_t at = it->next_stage;
+    if (at < st->pre_end) {
+        at = dc_run_stages(p, it->next_stage, st->pre_end, it->doc, &v);
+        it->next_stage = at;
+        if (v != DC_KEEP) { /* what the main pass would have decided */
+            it->reject_stage = p->stages[at]->name;
+            it->reject = dc_xstrdup(dc_doc_reason(it->doc));
+            return 0;
+        }
+    }
     for (size_t i = st->pre_end; i < p->n; i++) {
         dc_stage *s = p->stages[i];
-        if (s->desc.prepass && s->desc.prepass(s->instance, it->doc) != 0) {
+        uint64_t t0 = now_ns();
+        int prc = s->desc.prepass ? s->desc.prepass(s->instance, it->doc) : 0;
+        st->prepass_ns += now_ns() - t0;
+        if (prc != 0) {
             dc_log_core(DC_LOG_ERROR, "stage '%s': prepass failed on %s", s->name, it->doc->id);
             return -1;
         }
     }
     return 0;
+}
+
+/* ---------------- the writer thread ---------------- */
+
+typedef struct writer_arg {
+    run_state *st;
+    sinks *k;
+} writer_arg;
+
+static void writer_push(run_state *st, batch *b)
+{
+    b->wnext = NULL;
+    pthread_mutex_lock(&st->lock);
+    if (st->wq_tail) st->wq_tail->wnext = b;
+    else st->wq_head = b;
+    st->wq_tail = b;
+    pthread_cond_signal(&st->cv_write);
+    pthread_mutex_unlock(&st->lock);
+}
+
+/* Writes the batches the main thread is done with, in order, and frees
+ * them (after a write error it only frees them: the run is failing). */
+static void *writer_main(void *arg)
+{
+    writer_arg *wa = arg;
+    run_state *st = wa->st;
+    sinks *k = wa->k;
+    for (;;) {
+        pthread_mutex_lock(&st->lock);
+        while (!st->wq_head && !st->wq_done) pthread_cond_wait(&st->cv_write, &st->lock);
+        batch *b = st->wq_head;
+        if (b) {
+            st->wq_head = b->wnext;
+            if (!st->wq_head) st->wq_tail = NULL;
+        }
+        pthread_mutex_unlock(&st->lock);
+        if (!b) break;
+        if (!k) { /* prepass pass: a spool block */
+            if (!st->spool_write_failed &&
+                full_write(st->spool_fd, b->blob.data, b->blob.len) != 0) {
+                dc_log_core(DC_LOG_ERROR, "prepass spool: writing failed: %s", strerror(errno));
+                st->spool_write_failed = 1;
+            }
+        } else {
+            for (size_t i = 0; i < b->n && !k->failed; i++) emit_main(st, k, &b->v[i]->it);
+        }
+        release_slot(st, b);
+        batch_free(b);
+    }
+    return NULL;
 }
 
 static int run_pass(run_state *st, sinks *k)
@@ -446,27 +859,54 @@ static int run_pass(run_state *st, sinks *k)
     pthread_t rd;
     int nw = st->o->jobs > 0 ? st->o->jobs : 1;
     pthread_t *w = dc_xcalloc((size_t)nw, sizeof *w);
-    pthread_create(&rd, NULL, reader_main, st);
+    spool_ctx sc;
+    memset(&sc, 0, sizeof sc);
+    pthread_create(&rd, NULL, st->mode == PASS_MAIN && st->use_spool ? spool_reader_main : reader_main,
+                   st);
     for (int i = 0; i < nw; i++) pthread_create(&w[i], NULL, worker_main, st);
+    pthread_t wr;
+    writer_arg wa = {st, k};
+    st->wq_head = st->wq_tail = NULL;
+    st->wq_done = 0;
+    st->spool_write_failed = 0;
+    int use_writer = k || (st->mode == PASS_PREPASS && st->use_spool);
+    if (use_writer) pthread_create(&wr, NULL, writer_main, &wa);
     int rc = 0;
     dc_progress prog;
     dc_progress_init(&prog, st->o->progress && st->mode == PASS_MAIN, st->rep.bytes_total);
     for (uint64_t bseq = 0;; bseq++) {
         batch *b = take_in_order(st, bseq);
         if (!b) break;
-        for (size_t i = 0; i < b->n; i++) {
+        if (b->bad) {
+            dc_log_core(DC_LOG_ERROR, "prepass spool: %s failed", st->mode == PASS_MAIN
+                        ? "reading back" : "compressing");
+            rc = -1;
+        }
+        for (size_t i = 0; i < b->n && !b->bad; i++) {
             item *it = &b->v[i]->it;
             if (st->mode == PASS_MAIN) {
                 atomic_fetch_add(&st->rep.docs_in, 1);
-                finish_main(st, k, it);
+                finish_main(st, it);
             } else if (rc == 0 && finish_prepass(st, it) != 0) {
                 rc = -1;
             }
         }
-        release_slot(st, b);
-        batch_free(b);
+        if (st->mode == PASS_PREPASS && st->use_spool && rc == 0) {
+            if (!b->blob.len && spool_encode(st, &sc, b) != 0) b->bad = 1;
+            st->spool_bytes += b->blob.len;
+            if (b->bad) {
+                dc_log_core(DC_LOG_ERROR, "prepass spool: compression failed");
+                rc = -1;
+            }
+        }
+        if (use_writer && rc == 0) {
+            writer_push(st, b);
+        } else {
+            release_slot(st, b);
+            batch_free(b);
+        }
         dc_progress_update(&prog, st->rep.docs_in, st->rep.bytes_read, 0);
-        if (rc != 0 || (k && k->failed)) {
+        if (rc != 0 || (k && k->failed) || st->spool_write_failed) {
             pthread_mutex_lock(&st->lock);
             st->stop = 1;
             pthread_cond_broadcast(&st->cv_space);
@@ -476,8 +916,21 @@ static int run_pass(run_state *st, sinks *k)
             rc = -1;
         }
     }
+    if (use_writer) {
+        pthread_mutex_lock(&st->lock);
+        st->wq_done = 1;
+        pthread_cond_signal(&st->cv_write);
+        pthread_mutex_unlock(&st->lock);
+        pthread_join(wr, NULL);
+        if ((k && k->failed) || st->spool_write_failed) rc = -1;
+    }
     dc_progress_update(&prog, st->rep.docs_in, st->rep.bytes_read, 1);
     pthread_join(rd, NULL);
+    spool_ctx_free(&sc);
+    if (st->spool_bad && rc == 0) {
+        dc_log_core(DC_LOG_ERROR, "prepass spool: reading back failed");
+        rc = -1;
+    }
     for (int i = 0; i < nw; i++) pthread_join(w[i], NULL);
     /* Batches a stopped run never took back. */
     for (size_t i = 0; i < st->window; i++) batch_free(st->ring[i]);
@@ -492,9 +945,9 @@ static int run_pass(run_state *st, sinks *k)
 
 /* ---------------- setup ---------------- */
 
-static void reset_stage_stats(dc_pipeline *p)
+static void reset_stage_stats(dc_pipeline *p, size_t from)
 {
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = from; i < p->n; i++) {
         dc_stage *s = p->stages[i];
         memset(&s->stats, 0, sizeof s->stats);
         int n = atomic_load(&s->ncounters);
@@ -563,28 +1016,6 @@ static int commit_state(run_state *st, dc_pipeline *p)
                         st->o->nstate_outputs, err, sizeof err) != 0) {
         dc_log_core(DC_LOG_ERROR, "committing the run failed: %s", err);
         return -1;
-    }
-    return 0;
-}
-
-/* stdin cannot be read twice: copy it to a temporary file for a prepass. */
-static int spool_stdin(dc_input_list *files, char *tmpl)
-{
-    for (size_t i = 0; i < files->n; i++) {
-        if (strcmp(files->v[i].path, "-") != 0) continue;
-        int fd = mkstemp(tmpl);
-        if (fd < 0) return -1;
-        char buf[1 << 16];
-        ssize_t n;
-        while ((n = read(0, buf, sizeof buf)) > 0)
-            if (write(fd, buf, (size_t)n) != n) {
-                close(fd);
-                return -1;
-            }
-        close(fd);
-        free(files->v[i].path);
-        files->v[i].path = dc_xstrdup(tmpl);
-        return 1;
     }
     return 0;
 }
@@ -668,6 +1099,7 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
     pthread_cond_init(&st.cv_work, NULL);
     pthread_cond_init(&st.cv_done, NULL);
     pthread_cond_init(&st.cv_space, NULL);
+    pthread_cond_init(&st.cv_write, NULL);
     st.window = (size_t)(o->jobs > 0 ? o->jobs : 1) * 4 + 4; /* batches */
     st.conc_end = 0;
     while (st.conc_end < p->n && (p->stages[st.conc_end]->desc.flags & DC_PLUGIN_CONCURRENT))
@@ -680,9 +1112,8 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
             st.pre_end = i;
             break;
         }
+    st.spool_fd = -1;
     dc_input_errors ierr = {0};
-    char spool[] = "/tmp/docclean-stdin.XXXXXX";
-    int spooled = 0;
     int rc = DC_EXIT_OK;
     dc_inputs_collect(inputs, ninputs, &o->in, &st.files, &ierr);
     dc_report_init(&st.rep, p);
@@ -711,9 +1142,16 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
     st.rep.files = st.files.n;
     uint64_t t0 = st.t_start = now_ns();
     if (st.pre_end < p->n) {
-        spooled = spool_stdin(&st.files, spool);
-        if (spooled < 0) {
-            dc_log_core(DC_LOG_ERROR, "cannot spool stdin for the prepass: %s", strerror(errno));
+        /* The prepass pass reads the input once, runs stages [0, pre_end)
+         * and spools the documents; the main pass goes on from the spool.
+         * Stages [0, pre_end), files and input errors are counted once, in
+         * the prepass pass; bytes_read again as the spool is read back. */
+        st.use_spool = 1;
+        st.spool_fd = spool_open();
+        if (st.spool_fd < 0) {
+            dc_log_core(DC_LOG_ERROR, "cannot create the prepass spool in %s: %s",
+                        getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+                        strerror(errno));
             rc = DC_EXIT_RUNTIME;
             goto out;
         }
@@ -722,10 +1160,16 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
             rc = DC_EXIT_RUNTIME;
             goto out;
         }
-        reset_stage_stats(p);
+        dc_log_core(DC_LOG_DEBUG, "prepass pass: %.2f s (prepass calls %.2f s), spool %.1f MB",
+                    (double)(now_ns() - t0) / 1e9, (double)st.prepass_ns / 1e9,
+                    (double)st.spool_bytes / 1e6);
+        reset_stage_stats(p, st.pre_end);
         st.rep.bytes_read = 0;
-        st.rep.files_done = 0;
-        st.rep.input_errors = ierr.n;
+        if (lseek(st.spool_fd, 0, SEEK_SET) != 0) {
+            dc_log_core(DC_LOG_ERROR, "prepass spool: %s", strerror(errno));
+            rc = DC_EXIT_RUNTIME;
+            goto out;
+        }
     }
     sinks k;
     if (open_sinks(o, &k) != 0) {
@@ -771,7 +1215,7 @@ out_quiet:
     }
     free(st.order_tmp);
     free(st.file_gidx);
-    if (spooled > 0) unlink(spool);
+    if (st.spool_fd >= 0) close(st.spool_fd);
     dc_report_free(&st.rep);
     dc_input_list_free(&st.files);
     dc_input_errors_free(&ierr);
@@ -779,5 +1223,6 @@ out_quiet:
     pthread_cond_destroy(&st.cv_work);
     pthread_cond_destroy(&st.cv_done);
     pthread_cond_destroy(&st.cv_space);
+    pthread_cond_destroy(&st.cv_write);
     return rc;
 }

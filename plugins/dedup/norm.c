@@ -218,6 +218,12 @@ int norm_fold_load(norm_fold *f, const char *path, char *err, size_t errlen)
         digest = (digest ^ pairs[k]) * 0x100000001b3ULL;
     }
     f->digest = norm_mix64(digest);
+    /* Folding runs for every CJK character of every document: a direct map
+     * of the BMP (256 KB) instead of a binary search per character. */
+    f->bmp = calloc(0x10000, sizeof *f->bmp);
+    if (!f->bmp) abort();
+    for (size_t k = 0; k < f->n; k++)
+        if (f->from[k] < 0x10000) f->bmp[f->from[k]] = f->to[k];
     free(pairs);
     return 0;
 }
@@ -226,11 +232,16 @@ void norm_fold_free(norm_fold *f)
 {
     free(f->from);
     free(f->to);
+    free(f->bmp);
     memset(f, 0, sizeof *f);
 }
 
 uint32_t norm_fold_cp(const norm_fold *f, uint32_t cp)
 {
+    if (cp < 0x10000 && f->bmp) {
+        uint32_t t = f->bmp[cp];
+        return t ? t : cp;
+    }
     size_t lo = 0, hi = f->n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;

@@ -22,6 +22,7 @@
 typedef struct norm_fold {
     uint32_t *from, *to;
     size_t n;
+    uint32_t *bmp;   /* from -> to for the BMP, 0 = unchanged (a direct map) */
     uint64_t digest; /* identifies the table's content, recorded in the index */
 } norm_fold;
 

@@ -245,6 +245,15 @@ int lj_starts_record(const unsigned char *s, size_t cstart, size_t cend)
     return 0;
 }
 
+/* A valid 3-byte character at s[i] in U+4000..U+9FFF (lead byte E4..E9):
+ * what dc_utf8_decode would decode, without the general checks (no
+ * overlong or surrogate is possible there).  Most Chinese text is these. */
+static inline int is_han_block3(const unsigned char *s, size_t i, size_t n)
+{
+    return s[i] >= 0xE4 && s[i] <= 0xE9 && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 &&
+           (s[i + 2] & 0xC0) == 0x80;
+}
+
 int lj_looks_like_table(const unsigned char *s, size_t cstart, size_t cend)
 {
     int gaps = 0;
@@ -252,6 +261,13 @@ int lj_looks_like_table(const unsigned char *s, size_t cstart, size_t cend)
     uint32_t prev = 0;
     int run = 0;
     while (i < cend) {
+        if (is_han_block3(s, i, cend)) { /* fast path: U+4000..U+9FFF */
+            if (run >= 2 && prev) gaps++;
+            run = 0;
+            prev = 1;
+            i += 3;
+            continue;
+        }
         uint32_t c = dc_utf8_decode(s, cend, i, &l);
         if (c == '|' || c == 0xFF5C || c == '\t') return 1;
         if (c == ' ' || c == 0x3000) {
@@ -298,6 +314,11 @@ void lj_line_classify(const unsigned char *s, size_t start, size_t end, lj_line 
 
     uint32_t first = 0;
     for (size_t p = i; p < e; p += cl) {
+        if (p != i && is_han_block3(s, p, e)) { /* no space, punctuation or bracket */
+            l->nchars++;
+            cl = 3;
+            continue;
+        }
         uint32_t c = dc_utf8_decode(s, e, p, &cl);
         if (p == i) first = c;
         if (dc_is_space(c)) continue;

@@ -101,8 +101,28 @@ static inline uint32_t mj_gbk_pair(const mj_tables *t, unsigned lead, unsigned t
 int mj_forbidden_output(const mj_tables *t, uint32_t cp);
 
 /* UTF-8: decode one code point at s[0..n); returns its length, or 0 for an
- * invalid/truncated sequence.  mj_put_utf8 writes up to 4 bytes. */
-size_t mj_get_utf8(const unsigned char *s, size_t n, uint32_t *cp);
+ * invalid/truncated sequence (inline: the fast scan calls it once per
+ * character).  mj_put_utf8 writes up to 4 bytes. */
+static inline size_t mj_get_utf8(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    if (n == 0) return 0;
+    unsigned char c = s[0];
+    if (c < 0x80) { *cp = c; return 1; }
+    size_t len;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; v = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; v = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; v = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (n < len) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        v = v << 6 | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+    *cp = v;
+    return len;
+}
 size_t mj_put_utf8(uint32_t cp, char *out);
 
 /* Result of repairing one window. */

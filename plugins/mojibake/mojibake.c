@@ -99,9 +99,18 @@ static size_t next_sign(const mojibake *mb, const unsigned char *s, size_t n, si
             continue;
         }
         uint32_t cp;
-        size_t l = mj_get_utf8(s + i, n - i, &cp);
-        if (!l) { i++; prev_han = prev_weak = 0; continue; }
-        if (cp > 0xFFFF) { i += l; prev_han = prev_weak = 0; continue; }
+        size_t l;
+        if (c >= 0xE1 && c != 0xED && c <= 0xEF && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 &&
+            (s[i + 2] & 0xC0) == 0x80) {
+            /* a 3-byte character (most of the text) that cannot be overlong
+             * (lead E1+) or a surrogate (lead ED): decoded in place */
+            cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+            l = 3;
+        } else {
+            l = mj_get_utf8(s + i, n - i, &cp);
+            if (!l) { i++; prev_han = prev_weak = 0; continue; }
+            if (cp > 0xFFFF) { i += l; prev_han = prev_weak = 0; continue; }
+        }
         uint8_t k = t->cls[cp];
         /* The tone vowel of a "(xué)" annotation is Latin-1 but no sign
          * (a Latin-1 run needs two such letters anyway). */
@@ -400,11 +409,11 @@ static int reread_segment(const mojibake *mb, mj_run *r, mj_doc *d, size_t lo, s
      * isolated symbols; a drawn table has none): the gain test below is
      * what keeps clean text, whose re-reading scores far worse. */
     size_t nonascii = 0, signs = 0;
-    for (size_t i = lo; i < hi; i++) {
-        nonascii += d->cp[i] >= 0x80;
+    for (size_t i = lo; i < hi && signs < 2; i++)
         signs += d->cp[i] == 0xFFFD || sign_at(mb, d, i, 1) != SIGN_NONE;
-    }
-    if (nonascii < 2 || signs < 2) return 0;
+    if (signs < 2) return 0;
+    for (size_t i = lo; i < hi; i++) nonascii += d->cp[i] >= 0x80;
+    if (nonascii < 2) return 0;
     mj_fix best = {0};
     int kind = -1;
     for (int k = REREAD_UTF8; k <= REREAD_GBK_AS_BIG5; k++) {
@@ -479,8 +488,19 @@ static int line_is_table(const mj_doc *d, size_t i)
  * where the window pass would not use them (Japanese text, weak_signs off). */
 static int sign_at(const mojibake *mb, const mj_doc *d, size_t i, int any_weak)
 {
-    if (!window_ok(d, i)) return SIGN_NONE;
     uint32_t c = d->cp[i];
+    /* Fast exits for what can never be a sign (most characters): ASCII
+     * other than the weak letters/marks, and non-ASCII of any class but
+     * strong, box/bopomofo, rare Han and kana (beyond the BMP: plain). */
+    if (c < 0x80) {
+        if (!is_weak_ascii(c)) return SIGN_NONE;
+    } else {
+        if (c > 0xFFFF) return SIGN_NONE;
+        int k0 = d->model.t->cls[c];
+        if (k0 != MJ_C_STRONG && k0 != MJ_C_BOXBOPO && k0 != MJ_C_RARE && k0 != MJ_C_KANA)
+            return SIGN_NONE;
+    }
+    if (!window_ok(d, i)) return SIGN_NONE;
     int k = cls_of(d, i);
     int left = i > 0 ? cls_of(d, i - 1) : MJ_C_PLAIN;
     int right = i + 1 < d->n ? cls_of(d, i + 1) : MJ_C_PLAIN;
@@ -608,12 +628,17 @@ static dc_verdict mojibake_process(void *inst, dc_doc *doc)
     mj_run r = {0};
     r.doc = doc;
     int rc = 0;
-    while (rc == 0 && (q = next_sign(mb, s, n, p)) < n) {
+    /* next_sign() depends only on where it starts: the look-ahead that ends
+     * a region has already found the next region's sign when the scan
+     * resumes from the same place, so remember it instead of rescanning. */
+    size_t seen_from = (size_t)-1, seen_q = 0;
+    while (rc == 0 && (q = p == seen_from ? seen_q : next_sign(mb, s, n, p)) < n) {
         size_t a = region_start(s, q, p), b = region_end(s, n, q);
         /* Signs close together share one region (a misaligned run spans
          * several characters). */
         size_t q2;
-        while (b < n && b - a < MJ_REGION_MAX && (q2 = next_sign(mb, s, n, b)) < n && q2 - b < 64)
+        while (b < n && b - a < MJ_REGION_MAX &&
+               (seen_from = b, seen_q = q2 = next_sign(mb, s, n, b)) < n && q2 - b < 64)
             b = region_end(s, n, q2);
         rc = repair_region(mb, &r, s, a, b);
         p = b > q ? b : q + 1;

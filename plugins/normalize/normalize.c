@@ -10,7 +10,7 @@
  * Clean text is the common case, so one read-only scan first decides
  * whether anything needs to change; only then is a new text built.
  */
-#define _GNU_SOURCE /* memmem */
+#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,7 +145,7 @@ static void line_normalize(const normalize *n, out_state *st, const char *s, siz
     emit_line(n, st, line, len, had_newline);
 }
 
-/* Any zero-width character?  memchr/memmem jump over the text; U+FEFF is
+/* Any zero-width character?  memchr jumps over the text; U+FEFF is
  * searched on its own because its lead byte 0xEF also starts the common
  * fullwidth punctuation. */
 static int has_zero_width(const char *s, size_t len)
@@ -155,7 +155,14 @@ static int has_zero_width(const char *s, size_t len)
         if (zero_width_len((const unsigned char *)p, (size_t)(e - p))) return 1;
         p++;
     }
-    return memmem(s, len, "\xEF\xBB\xBF", 3) != NULL;
+    /* U+FEFF = EF BB BF: jump between its middle bytes (glibc's memmem is
+     * byte-wise for short needles; 0xBB is rarer than the lead 0xEF). */
+    p = s + 1;
+    while (p + 1 < e && (p = memchr(p, 0xBB, (size_t)(e - 1 - p))) != NULL) {
+        if ((unsigned char)p[-1] == 0xEF && (unsigned char)p[1] == 0xBF) return 1;
+        p++;
+    }
+    return 0;
 }
 
 /* Cheap scan: does anything need fixing at all?  Clean text is the common
