@@ -44,6 +44,8 @@ typedef struct item {
     dc_doc *doc;
     const char *reject_stage; /* set when dropped */
     char *reject_stage_owned; /* read back from the spool, not a known stage */
+    void *prepared;           /* prepare() result of stage next_stage (a worker's) */
+    dc_stage *prepared_by;
     char *reject;
     size_t next_stage;        /* first stage still to run */
     size_t raw_bytes;
@@ -106,12 +108,14 @@ static uint64_t now_ns(void)
 
 /* ---------------- stages ---------------- */
 
-static dc_verdict stage_process(dc_stage *s, dc_doc *doc)
+/* One stage on one document; `prepared` (from the stage's prepare() on a
+ * worker) selects process_prepared(). */
+static dc_verdict stage_process_with(dc_stage *s, dc_doc *doc, void *prepared)
 {
     atomic_fetch_add_explicit(&s->stats.docs_in, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&s->stats.bytes_in, doc->len, memory_order_relaxed);
     uint64_t t0 = now_ns();
-    dc_verdict v = s->desc.process(s->instance, doc);
+    dc_verdict v = prepared ? s->desc.process_prepared(s->instance, doc, prepared) : s->desc.process(s->instance, doc);
     atomic_fetch_add_explicit(&s->stats.nanos, now_ns() - t0, memory_order_relaxed);
     if (v == DC_KEEP) {
         atomic_fetch_add_explicit(&s->stats.kept, 1, memory_order_relaxed);
@@ -126,11 +130,13 @@ static dc_verdict stage_process(dc_stage *s, dc_doc *doc)
     return v;
 }
 
-size_t dc_run_stages(dc_pipeline *p, size_t from, size_t to, dc_doc *doc, dc_verdict *verdict)
+/* Stages [from, to), the first of them with its prepared result if any. */
+static size_t run_stages_prepared(dc_pipeline *p, size_t from, size_t to, dc_doc *doc, void *prepared,
+                                  dc_verdict *verdict)
 {
     *verdict = DC_KEEP;
     for (size_t i = from; i < to; i++) {
-        dc_verdict v = stage_process(p->stages[i], doc);
+        dc_verdict v = stage_process_with(p->stages[i], doc, i == from ? prepared : NULL);
         if (v != DC_KEEP) {
             *verdict = v;
             if (!dc_doc_reason(doc))
@@ -140,6 +146,11 @@ size_t dc_run_stages(dc_pipeline *p, size_t from, size_t to, dc_doc *doc, dc_ver
         }
     }
     return to;
+}
+
+size_t dc_run_stages(dc_pipeline *p, size_t from, size_t to, dc_doc *doc, dc_verdict *verdict)
+{
+    return run_stages_prepared(p, from, to, doc, NULL, verdict);
 }
 
 /* ---------------- raw → doc ---------------- */
@@ -616,6 +627,24 @@ static void worker_process(run_state *st, raw_item *ri)
     worker_stages(st, it);
 }
 
+/* The ordered stage's order-free half (dedup's hashing) runs here, on all
+ * cores, when the document stops at that stage; the ordered thread then
+ * does only what needs input order. */
+static void prepare_ordered(run_state *st, item *it, size_t at)
+{
+    /* With one worker the ordered thread is otherwise idle: leave the whole
+     * stage there, so the two threads still overlap. */
+    if (st->o->jobs < 2) return;
+    int pre = st->mode == PASS_PREPASS;
+    if (at != (pre ? st->pre_end : st->conc_end) || at >= st->p->n || (pre && at > st->conc_end)) return;
+    dc_stage *s = st->p->stages[at];
+    if (!s->desc.prepare || (pre ? !s->desc.prepass_prepared : !s->desc.process_prepared)) return;
+    uint64_t t0 = now_ns();
+    it->prepared = s->desc.prepare(s->instance, it->doc, pre ? DC_PASS_PREPASS : DC_PASS_MAIN);
+    it->prepared_by = s;
+    if (!pre) atomic_fetch_add_explicit(&s->stats.nanos, now_ns() - t0, memory_order_relaxed);
+}
+
 static void worker_stages(run_state *st, item *it)
 {
     if (it->reject_stage) return;
@@ -631,6 +660,8 @@ static void worker_stages(run_state *st, item *it)
         /* Nothing left for the ordered tail but writing: format the record
          * here, in parallel, so the main thread only copies bytes. */
         dc_format_jsonl_doc(it->doc, &it->rec);
+    } else {
+        prepare_ordered(st, it, at);
     }
 }
 
@@ -702,6 +733,8 @@ static void batch_free(batch *b)
     for (size_t i = 0; i < b->n; i++) {
         raw_item *ri = b->v[i];
         dc_raw_doc_free(&ri->raw);
+        if (ri->it.prepared && ri->it.prepared_by->desc.prepared_free) /* the run stopped early */
+            ri->it.prepared_by->desc.prepared_free(ri->it.prepared_by->instance, ri->it.prepared);
         dc_doc_free(ri->it.doc);
         free(ri->it.reject);
         free(ri->it.reject_stage_owned);
@@ -727,7 +760,8 @@ static void finish_main(run_state *st, item *it)
     dc_doc *d = it->doc;
     if (!it->reject_stage) {
         dc_verdict v;
-        size_t at = dc_run_stages(p, it->next_stage, p->n, d, &v);
+        size_t at = run_stages_prepared(p, it->next_stage, p->n, d, it->prepared, &v);
+        it->prepared = NULL; /* process_prepared() owns it now */
         if (v != DC_KEEP) {
             it->reject_stage = p->stages[at]->name;
             it->reject = dc_xstrdup(dc_doc_reason(d));
@@ -783,7 +817,10 @@ static int finish_prepass(run_state *st, item *it)
     for (size_t i = st->pre_end; i < p->n; i++) {
         dc_stage *s = p->stages[i];
         uint64_t t0 = now_ns();
-        int prc = s->desc.prepass ? s->desc.prepass(s->instance, it->doc) : 0;
+        void *prep = i == st->pre_end ? it->prepared : NULL;
+        it->prepared = i == st->pre_end ? NULL : it->prepared;
+        int prc = prep ? s->desc.prepass_prepared(s->instance, it->doc, prep)
+                       : s->desc.prepass ? s->desc.prepass(s->instance, it->doc) : 0;
         st->prepass_ns += now_ns() - t0;
         if (prc != 0) {
             dc_log_core(DC_LOG_ERROR, "stage '%s': prepass failed on %s", s->name, it->doc->id);

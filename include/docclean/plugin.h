@@ -228,6 +228,9 @@ enum {
     DC_PLUGIN_CONCURRENT = 1u << 0 /* process() may run on several threads */
 };
 
+/* Which pass prepare() prepares for (ABI 1.1). */
+enum { DC_PASS_PREPASS = 1, DC_PASS_MAIN = 2 };
+
 /* One phase of a corpus-wide stage split over a cluster (ABI 1.1). */
 typedef struct dc_phase_decl {
     const char *name;  /* [a-z]+, unique in the run                        */
@@ -281,6 +284,23 @@ typedef struct dc_plugin {
      * needs nothing corpus-wide, or cannot be split).  The last map phase
      * is the one whose shard outputs make the run's output. */
     const struct dc_phase_decl *phases;
+
+    /* Optional split of an ordered stage (one without DC_PLUGIN_CONCURRENT)
+     * into an order-free half and an ordered half.  When every stage before
+     * it is concurrent, the core calls prepare() on the worker threads,
+     * concurrently, for each document that reached the stage, and hands the
+     * result to the ordered half on the ordered thread: process_prepared()
+     * in the main pass (pass = DC_PASS_MAIN) instead of process(),
+     * prepass_prepared() in the prepass (DC_PASS_PREPASS) instead of
+     * prepass().  prepare() may edit the document only in the main pass and
+     * must otherwise treat the instance as read-only; NULL means "nothing
+     * prepared" (process()/prepass() are called).  prepared_free() releases a
+     * result that was never consumed (the run stopped).  dedup uses this to
+     * normalize and hash on all cores. */
+    void *(*prepare)(void *instance, dc_doc *doc, int pass);
+    dc_verdict (*process_prepared)(void *instance, dc_doc *doc, void *prepared);
+    int (*prepass_prepared)(void *instance, const dc_doc *doc, void *prepared);
+    void (*prepared_free)(void *instance, void *prepared);
 } dc_plugin;
 
 /* Convenience for plugins: fill the version fields. */

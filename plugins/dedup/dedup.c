@@ -325,14 +325,16 @@ static int plan_add(dedup *d, const dc_doc *doc);
 /* The distinct eligible line keys of a document into d->keys (sorted), and
  * their number; -1 when this exact text was counted already (`seen`): exact
  * copies would count each of their lines again. */
-static long distinct_line_keys(dedup *d, const dc_doc *doc, u64map *seen, uint64_t *hkey)
+static uint64_t text_key(dedup *d, const dc_doc *doc)
 {
     norm_text(doc->text, doc->len, d->lr.fold, &d->norm);
     XXH128_hash_t h = XXH3_128bits(d->norm.text, d->norm.len);
-    *hkey = (h.low64 ^ h.high64) ? (h.low64 ^ h.high64) : 1; /* u64map folds 0 into 1 */
-    uint32_t *was = u64map_slot(seen, *hkey);
-    if (*was) return -1;
-    *was = 1;
+    return (h.low64 ^ h.high64) ? (h.low64 ^ h.high64) : 1; /* u64map folds 0 into 1 */
+}
+
+/* The distinct eligible line keys of a document into d->keys (sorted). */
+static size_t unique_line_keys(dedup *d, const dc_doc *doc)
+{
     size_t n = lines_scan(doc->text, doc->len, doc_scope(d, doc), &d->lr, &d->lines, &d->lines_cap, &d->scratch);
     size_t nk = 0, w = 0;
     if (n > d->keys_cap) {
@@ -345,7 +347,19 @@ static long distinct_line_keys(dedup *d, const dc_doc *doc, u64map *seen, uint64
     qsort(d->keys, nk, sizeof *d->keys, cmp_u64);
     for (size_t i = 0; i < nk; i++)
         if (i == 0 || d->keys[i] != d->keys[i - 1]) d->keys[w++] = d->keys[i];
-    return (long)w;
+    return w;
+}
+
+/* The distinct line keys (in d->keys) and their number; -1 when this exact
+ * text was counted already (`seen`): exact copies would count each of their
+ * lines again. */
+static long distinct_line_keys(dedup *d, const dc_doc *doc, u64map *seen, uint64_t *hkey)
+{
+    *hkey = text_key(d, doc);
+    uint32_t *was = u64map_slot(seen, *hkey);
+    if (*was) return -1;
+    *was = 1;
+    return (long)unique_line_keys(d, doc);
 }
 
 static int dedup_prepass(void *p, const dc_doc *doc)
@@ -529,19 +543,25 @@ static dc_verdict index_error(dedup *d, dc_doc *doc, dx_index *ix)
     return DC_ERROR;
 }
 
-/* keep = first: decide in the stream. */
-static dc_verdict process_first(dedup *d, dc_doc *doc)
+/* keep = first: decide in the stream (the hashes and d->sketch are set). */
+static dc_verdict decide_first(dedup *d, dc_doc *doc, const doc_hashes *hp)
 {
-    doc_hashes h;
+    doc_hashes h = *hp;
     uint32_t root = DX_NO_DOC;
     double sim = 0;
-    hash_doc(d, doc->text, doc->len, &h);
     int m = lookup(d, d->ix, &h, &root, &sim);
     if (m == MATCH_EXACT) return drop(d, doc, d->ix, root, 1.0, 1);
     if (!h.use_near) d->host->counter_add(d->stage, d->counters[C_SHORT], 1);
     index_doc(d, d->ix, m == MATCH_NEAR ? root : DX_NO_DOC, doc, &h);
     if (dx_error(d->ix)) return index_error(d, doc, d->ix);
     return m == MATCH_NEAR ? drop(d, doc, d->ix, root, sim, 0) : DC_KEEP;
+}
+
+static dc_verdict process_first(dedup *d, dc_doc *doc)
+{
+    doc_hashes h;
+    hash_doc(d, doc->text, doc->len, &h);
+    return decide_first(d, doc, &h);
 }
 
 /* keep = longest, first half (prepass): cluster this run in a temporary
@@ -709,6 +729,109 @@ static int dedup_reduce(void *p, char *err, size_t errlen)
     return 0;
 }
 
+/* ---- prepare on the workers (keep = first, no persistent index) ----
+ *
+ * Line removal and hashing are per document; only the index lookups need
+ * input order.  prepare() runs them on a shallow copy of the instance with
+ * its own scratch buffers (the shared parts, counts and parameters, are
+ * read-only by then), so any number of workers can prepare at once. */
+typedef struct prepared {
+    doc_hashes h;
+    uint8_t sketch[]; /* K bytes */
+} prepared;
+
+/* The prepass's half: the text's key and its distinct line keys. */
+typedef struct prepared_lines {
+    uint64_t hkey;
+    size_t n;
+    uint64_t keys[];
+} prepared_lines;
+
+/* A shallow copy of the instance with private scratch buffers. */
+static void scratch_copy(const dedup *d, dedup *t, uint8_t *sketch)
+{
+    *t = *d;
+    memset(&t->norm, 0, sizeof t->norm);
+    memset(&t->scratch, 0, sizeof t->scratch);
+    t->lines = NULL, t->lines_cap = 0, t->keys = NULL, t->keys_cap = 0;
+    t->mh.xs = NULL, t->mh.xcap = 0;
+    t->sig = malloc((size_t)mh_k(&d->mh) * sizeof *t->sig);
+    if (!t->sig) abort();
+    t->sketch = sketch;
+}
+
+static void scratch_free(dedup *t)
+{
+    free(t->sig), free(t->mh.xs), free(t->lines), free(t->keys);
+    norm_out_free(&t->norm);
+    norm_out_free(&t->scratch);
+}
+
+static void *prepare_lines(dedup *d, const dc_doc *doc)
+{
+    if (!d->do_lines || d->plan.pix) return NULL;
+    dedup t;
+    scratch_copy(d, &t, NULL);
+    uint64_t hkey = text_key(&t, doc);
+    size_t n = unique_line_keys(&t, doc);
+    prepared_lines *pl = malloc(sizeof *pl + n * sizeof *pl->keys);
+    if (!pl) abort();
+    pl->hkey = hkey, pl->n = n;
+    memcpy(pl->keys, t.keys, n * sizeof *pl->keys);
+    scratch_free(&t);
+    return pl;
+}
+
+static void *dedup_prepare(void *p, dc_doc *doc, int pass)
+{
+    dedup *d = p;
+    if (d->cl_phase || !d->ix || dx_persistent(d->ix)) return NULL;
+    if (pass == DC_PASS_PREPASS) return prepare_lines(d, doc);
+    if (d->plan.pix) return NULL;
+    prepared *pr = malloc(sizeof *pr + (size_t)mh_k(&d->mh));
+    if (!pr) abort();
+    dedup t;
+    scratch_copy(d, &t, pr->sketch);
+    if (d->do_lines) remove_repeated_lines(&t, doc);
+    if (d->do_exact || d->do_near) hash_doc(&t, doc->text, doc->len, &pr->h);
+    scratch_free(&t);
+    return pr;
+}
+
+static int dedup_prepass_prepared(void *p, const dc_doc *doc, void *prep)
+{
+    dedup *d = p;
+    prepared_lines *pl = prep;
+    uint32_t *was = u64map_slot(&d->prepass_seen, pl->hkey);
+    if (!*was) {
+        *was = 1;
+        for (size_t i = 0; i < pl->n; i++) (*u64map_slot(&d->line_counts, pl->keys[i]))++;
+    }
+    (void)doc;
+    free(pl);
+    return 0;
+}
+
+static dc_verdict dedup_process_prepared(void *p, dc_doc *doc, void *prep)
+{
+    dedup *d = p;
+    prepared *pr = prep;
+    d->host->counter_add(d->stage, d->counters[C_DOCS], 1);
+    dc_verdict v = DC_KEEP;
+    if (d->do_exact || d->do_near) {
+        memcpy(d->sketch, pr->sketch, (size_t)mh_k(&d->mh));
+        v = decide_first(d, doc, &pr->h);
+    }
+    free(pr);
+    return v;
+}
+
+static void dedup_prepared_free(void *p, void *prep)
+{
+    (void)p;
+    free(prep);
+}
+
 static dc_verdict dedup_process(void *p, dc_doc *doc)
 {
     dedup *d = p;
@@ -771,4 +894,8 @@ DC_PLUGIN_EXPORT const dc_plugin docclean_plugin = {
     .prepass = dedup_prepass,
     .reduce = dedup_reduce,
     .phases = phases,
+    .prepare = dedup_prepare,
+    .process_prepared = dedup_process_prepared,
+    .prepass_prepared = dedup_prepass_prepared,
+    .prepared_free = dedup_prepared_free,
 };
