@@ -211,14 +211,17 @@ static uint64_t *posmap_slot(posmap *m, uint64_t key, int *fresh)
     return &m->vals[j];
 }
 
-static int lines_pass(const dcl_params *p, posmap *first, u64map *counts, dcl_stats *st, char *err, size_t errlen)
+/* linewin pass over partition p->task of every shard's lines files: pass 1
+ * (counts == NULL) finds each text's first position, pass 2 hands the
+ * winners' keys to `emit`. */
+static int lines_pass(const dcl_params *p, posmap *first, dcl_writer *out, dcl_stats *st, char *err, size_t errlen)
 {
     uint64_t *keys = NULL;
     size_t cap = 0;
     for (unsigned s = 0; s < p->nshards; s++) {
         reader r;
         char rel[64];
-        snprintf(rel, sizeof rel, "lines/%05u.bin", s);
+        snprintf(rel, sizeof rel, "lines/%05u.p%04u", s, p->task);
         if (rd_open(&r, p->dir, rel, DCL_MAGIC_LINES, err, errlen)) return free(keys), -1;
         for (;;) {
             uint64_t hp[2];
@@ -230,26 +233,65 @@ static int lines_pass(const dcl_params *p, posmap *first, u64map *counts, dcl_st
             if (n && rd_get(&r, keys, (size_t)n * 8, 0) < 0) return free(keys), truncated(&r, err, errlen);
             int fresh;
             uint64_t *best = posmap_slot(first, hp[0], &fresh);
-            if (!counts) { /* pass 1: the first position of each text */
+            if (!out) { /* pass 1: the first position of each text */
                 if (fresh || hp[1] < *best) *best = hp[1];
                 st->records++;
-            } else if (*best == hp[1]) {
-                for (uint32_t i = 0; i < n; i++) (*u64map_slot(counts, keys[i]))++;
+            } else if (*best == hp[1]) { /* pass 2: the first copy's keys, by key partition */
+                for (uint32_t i = 0; i < n; i++) dcl_put_u64(&out[keys[i] % p->ntasks], keys[i]);
             }
         }
-        st->bytes_in += counts ? 0 : r.bytes;
+        if (!out) st->bytes_in += r.bytes;
         rd_close(&r);
     }
     free(keys);
     return 0;
 }
 
-int dcl_reduce_linecount(const dcl_params *p, dcl_stats *st, char *err, size_t errlen)
+int dcl_reduce_linewin(const dcl_params *p, dcl_stats *st, char *err, size_t errlen)
 {
     posmap first = {0};
-    u64map counts = {0};
+    dcl_writer *out = calloc(p->ntasks, sizeof *out);
+    if (!out) abort();
     int rc = lines_pass(p, &first, NULL, st, err, errlen);
-    if (!rc) rc = lines_pass(p, &first, &counts, st, err, errlen);
+    for (unsigned u = 0; !rc && u < p->ntasks; u++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "linewin/%05u.k%04u", p->task, u);
+        rc = dcl_open(&out[u], p->dir, rel, DCL_MAGIC_LWIN, err, errlen);
+    }
+    if (!rc) rc = lines_pass(p, &first, out, st, err, errlen);
+    for (unsigned u = 0; u < p->ntasks; u++) {
+        st->bytes_out += out[u].bytes;
+        if (!rc) rc = dcl_commit(&out[u], err, errlen);
+        else dcl_abort(&out[u]);
+    }
+    st->docs = first.n;
+    free(out), free(first.keys), free(first.vals);
+    return rc;
+}
+
+int dcl_reduce_linecount(const dcl_params *p, dcl_stats *st, char *err, size_t errlen)
+{
+    u64map counts = {0};
+    int rc = 0;
+    for (unsigned t = 0; !rc && t < p->ntasks; t++) {
+        reader r;
+        char rel[64];
+        snprintf(rel, sizeof rel, "linewin/%05u.k%04u", t, p->task);
+        if ((rc = rd_open(&r, p->dir, rel, DCL_MAGIC_LWIN, err, errlen)) != 0) break;
+        for (;;) {
+            uint64_t k;
+            int g = rd_get(&r, &k, 8, 1);
+            if (g == 0) break;
+            if (g < 0) {
+                rc = truncated(&r, err, errlen);
+                break;
+            }
+            (*u64map_slot(&counts, k))++;
+            st->records++;
+        }
+        st->bytes_in += r.bytes;
+        rd_close(&r);
+    }
     uint64_t *set = NULL;
     size_t n = 0;
     if (!rc) {
@@ -258,31 +300,37 @@ int dcl_reduce_linecount(const dcl_params *p, dcl_stats *st, char *err, size_t e
             if (counts.keys[i] && counts.vals[i] >= p->line_min_docs) set[n++] = counts.keys[i];
         qsort(set, n, 8, cmp_u64);
         dcl_writer w;
-        rc = dcl_open(&w, p->dir, "lines.set", DCL_MAGIC_LSET, err, errlen);
+        char rel[64];
+        snprintf(rel, sizeof rel, "lines.set/%05u.bin", p->task);
+        rc = dcl_open(&w, p->dir, rel, DCL_MAGIC_LSET, err, errlen);
         if (!rc) {
             dcl_put_u64(&w, n);
             dcl_put(&w, set, n * 8);
             st->bytes_out = w.bytes;
             rc = dcl_commit(&w, err, errlen);
         }
-        st->docs = first.n;
+        st->docs = n;
     }
-    free(set), free(first.keys), free(first.vals);
+    free(set);
     u64map_free(&counts);
     return rc;
 }
 
-int dcl_load_line_set(const char *dir, u64map *set, char *err, size_t errlen)
+int dcl_load_line_set(const char *dir, unsigned nparts, u64map *set, char *err, size_t errlen)
 {
-    reader r;
-    uint64_t n, k;
-    if (rd_open(&r, dir, "lines.set", DCL_MAGIC_LSET, err, errlen)) return -1;
-    if (rd_get(&r, &n, 8, 0) < 0) return truncated(&r, err, errlen);
-    for (uint64_t i = 0; i < n; i++) {
-        if (rd_get(&r, &k, 8, 0) < 0) return truncated(&r, err, errlen);
-        *u64map_slot(set, k) = 1;
+    for (unsigned u = 0; u < nparts; u++) {
+        reader r;
+        uint64_t n, k;
+        char rel[64];
+        snprintf(rel, sizeof rel, "lines.set/%05u.bin", u);
+        if (rd_open(&r, dir, rel, DCL_MAGIC_LSET, err, errlen)) return -1;
+        if (rd_get(&r, &n, 8, 0) < 0) return truncated(&r, err, errlen);
+        for (uint64_t i = 0; i < n; i++) {
+            if (rd_get(&r, &k, 8, 0) < 0) return truncated(&r, err, errlen);
+            *u64map_slot(set, k) = 1;
+        }
+        rd_close(&r);
     }
-    rd_close(&r);
     return 0;
 }
 

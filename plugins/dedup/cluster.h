@@ -7,8 +7,12 @@
  * decisions in seven phases, with documents named by their global position
  * (host->doc_position), so "earlier" means the same everywhere:
  *
- *   lines     (map, per shard)  each distinct text's eligible line keys
- *   linecount (reduce, 1 task)  keys in >= line_min_docs distinct texts
+ *   lines     (map, per shard)  each distinct text's eligible line keys,
+ *                               split by text hash into T partitions
+ *   linewin   (reduce, T tasks) per text hash partition: the first copy of
+ *                               each text; its keys, split by key into T
+ *   linecount (reduce, T tasks) per key partition: keys in >= line_min_docs
+ *                               distinct texts
  *   sign      (map, per shard)  after repeated-line removal: exact hash,
  *                               verification sketch, id, LSH band keys
  *   exact     (reduce, T tasks) for each exact hash, later copies -> first
@@ -68,14 +72,15 @@ typedef struct dcl_stats {
     uint64_t records, bytes_in, bytes_out, docs, exact, near, candidates;
 } dcl_stats;
 
+int dcl_reduce_linewin(const dcl_params *p, dcl_stats *st, char *err, size_t errlen);
 int dcl_reduce_linecount(const dcl_params *p, dcl_stats *st, char *err, size_t errlen);
 int dcl_reduce_exact(const dcl_params *p, dcl_stats *st, char *err, size_t errlen);
 int dcl_reduce_bands(const dcl_params *p, dcl_stats *st, char *err, size_t errlen);
 int dcl_reduce_decide(const dcl_params *p, dcl_stats *st, char *err, size_t errlen);
 
-/* The repeated-line keys of the run (OUT/dedup/lines.set) into `set`
- * (value 1).  0, or -1 with err. */
-int dcl_load_line_set(const char *dir, u64map *set, char *err, size_t errlen);
+/* The repeated-line keys of the run (OUT/dedup/lines.set/, nparts files)
+ * into `set` (value 1).  0, or -1 with err. */
+int dcl_load_line_set(const char *dir, unsigned nparts, u64map *set, char *err, size_t errlen);
 
 /* One shard's drop list (OUT/dedup/drop/NNNNN.bin), sorted by position. */
 typedef struct dcl_drop {
@@ -96,6 +101,7 @@ void dcl_drops_free(dcl_drops *d);
 /* Magics. */
 #define DCL_MAGIC_LINES "DCDlin1\n"
 #define DCL_MAGIC_LSET "DCDset1\n"
+#define DCL_MAGIC_LWIN "DCDlwn1\n"
 #define DCL_MAGIC_EXACT "DCDexh1\n"
 #define DCL_MAGIC_DOCS "DCDdoc1\n"
 #define DCL_MAGIC_BAND "DCDbnd1\n"

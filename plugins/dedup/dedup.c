@@ -93,7 +93,8 @@ typedef struct dedup {
     /* cluster runs */
     const dc_cluster_ctx *cl;
     int cl_phase;
-    dcl_writer cl_lines, cl_exact, cl_docs, *cl_bands;
+    dcl_writer *cl_lines, cl_exact, cl_docs, *cl_bands;
+    unsigned reduce_tasks; /* T: partitions of the line and exact phases */
     u64map line_set;   /* lines removed run-wide (sign, apply) */
     u64map cl_seen;    /* lines: texts this shard already recorded */
     dcl_drops drops;   /* apply: this shard's drop list */
@@ -119,6 +120,7 @@ static const dc_option_decl options[] = {
     {"line_min_chars", DC_OPT_INT, "10", "only lines longer than this (normalized code points) are considered", NULL},
     {"line_heading_max_chars", DC_OPT_INT, "40", "heading-looking lines (一、… 第三章…) up to this long are never removed", NULL},
     {"line_max_fraction", DC_OPT_DOUBLE, "0.5", "if repeated lines are more than this share of a document, remove none", NULL},
+    {"reduce_tasks", DC_OPT_INT, "16", "cluster runs: tasks of the linewin, linecount and exact phases", NULL},
     {"line_scope", DC_OPT_ENUM, "site", "count lines per site (meta site, or host of meta url) or globally", "site|global"},
     {NULL, 0, NULL, NULL, NULL}};
 
@@ -157,11 +159,15 @@ static int cluster_open(dedup *d, char *err, size_t errlen)
     char rel[64], e[1024];
     int rc = 0;
     if (d->cl_phase == CL_LINES) {
-        snprintf(rel, sizeof rel, "lines/%05u.bin", c->shard);
-        rc = dcl_open(&d->cl_lines, c->dir, rel, DCL_MAGIC_LINES, e, sizeof e);
+        d->cl_lines = calloc(d->reduce_tasks, sizeof *d->cl_lines);
+        if (!d->cl_lines) abort();
+        for (unsigned t = 0; !rc && t < d->reduce_tasks; t++) {
+            snprintf(rel, sizeof rel, "lines/%05u.p%04u", c->shard, t);
+            rc = dcl_open(&d->cl_lines[t], c->dir, rel, DCL_MAGIC_LINES, e, sizeof e);
+        }
     }
     if ((d->cl_phase == CL_SIGN || d->cl_phase == CL_APPLY) && d->do_lines)
-        rc = dcl_load_line_set(c->dir, &d->line_set, e, sizeof e);
+        rc = dcl_load_line_set(c->dir, d->reduce_tasks, &d->line_set, e, sizeof e);
     if (!rc && d->cl_phase == CL_SIGN) {
         snprintf(rel, sizeof rel, "sign/%05u.exact", c->shard);
         rc = dcl_open(&d->cl_exact, c->dir, rel, DCL_MAGIC_EXACT, e, sizeof e);
@@ -182,7 +188,10 @@ static int cluster_open(dedup *d, char *err, size_t errlen)
 
 static void cluster_close(dedup *d)
 {
-    dcl_abort(&d->cl_lines), dcl_abort(&d->cl_exact), dcl_abort(&d->cl_docs);
+    for (unsigned t = 0; d->cl_lines && t < d->reduce_tasks; t++) dcl_abort(&d->cl_lines[t]);
+    free(d->cl_lines);
+    d->cl_lines = NULL;
+    dcl_abort(&d->cl_exact), dcl_abort(&d->cl_docs);
     for (int b = 0; d->cl_bands && b < d->mh.bands; b++) dcl_abort(&d->cl_bands[b]);
     free(d->cl_bands);
     d->cl_bands = NULL;
@@ -227,15 +236,18 @@ static void *dedup_create(const dc_host *host, dc_stage *stage, const dc_options
     d->line_min_docs = (uint32_t)host->opt_int(o, "line_min_docs");
     d->line_max_fraction = host->opt_double(o, "line_max_fraction");
     d->scope_site = strcmp(host->opt_str(o, "line_scope"), "site") == 0;
+    int64_t rt = host->opt_int(o, "reduce_tasks");
     int64_t sh = host->opt_int(o, "shingle"), bands = host->opt_int(o, "bands"), rows = host->opt_int(o, "rows");
     int64_t lmc = host->opt_int(o, "line_min_chars"), lhc = host->opt_int(o, "line_heading_max_chars");
     if (sh < 1 || sh > 64 || bands < 1 || bands > 255 || bands * rows > 4096 || rows < 1 || rows > 64 || lmc < 0 || lhc < 0 ||
-        d->line_min_docs < 2 || host->opt_int(o, "min_shingles") < 1 || d->threshold <= 0 || d->threshold > 1) {
+        d->line_min_docs < 2 || host->opt_int(o, "min_shingles") < 1 || d->threshold <= 0 || d->threshold > 1 ||
+        rt < 1 || rt > 4096) {
         snprintf(err, errlen, "dedup: need 1<=shingle<=64, 1<=bands<=255, 1<=rows<=64, min_shingles>=1, "
-                              "line_min_docs>=2, 0<threshold<=1");
+                              "line_min_docs>=2, 0<threshold<=1, 1<=reduce_tasks<=4096");
         free(d);
         return NULL;
     }
+    d->reduce_tasks = (unsigned)rt;
     mh_params_init(&d->mh, (int)sh, (int)bands, (int)rows, (uint64_t)host->opt_int(o, "seed"));
     int folded;
     find_fold_table(d, o, &folded);
@@ -644,10 +656,11 @@ static dc_verdict process_lines(dedup *d, dc_doc *doc)
     long nk = d->do_lines ? distinct_line_keys(d, doc, &d->cl_seen, &hkey) : -1;
     if (nk < 0) return DC_KEEP;
     uint32_t n = (uint32_t)nk;
-    dcl_put_u64(&d->cl_lines, hkey);
-    dcl_put_u64(&d->cl_lines, d->host->doc_position(doc));
-    dcl_put(&d->cl_lines, &n, 4);
-    dcl_put(&d->cl_lines, d->keys, (size_t)nk * 8);
+    dcl_writer *w = &d->cl_lines[hkey % d->reduce_tasks];
+    dcl_put_u64(w, hkey);
+    dcl_put_u64(w, d->host->doc_position(doc));
+    dcl_put(w, &n, 4);
+    dcl_put(w, d->keys, (size_t)nk * 8);
     return DC_KEEP;
 }
 
@@ -690,8 +703,8 @@ static dc_verdict process_apply(dedup *d, dc_doc *doc)
 static int cluster_finish(dedup *d, char *err, size_t errlen)
 {
     char e[1024];
-    int rc = dcl_commit(&d->cl_lines, e, sizeof e) || dcl_commit(&d->cl_exact, e, sizeof e) ||
-             dcl_commit(&d->cl_docs, e, sizeof e);
+    int rc = dcl_commit(&d->cl_exact, e, sizeof e) || dcl_commit(&d->cl_docs, e, sizeof e);
+    for (unsigned t = 0; !rc && d->cl_lines && t < d->reduce_tasks; t++) rc = dcl_commit(&d->cl_lines[t], e, sizeof e);
     for (int b = 0; !rc && d->cl_bands && b < d->mh.bands; b++) rc = dcl_commit(&d->cl_bands[b], e, sizeof e);
     if (rc) snprintf(err, errlen, "dedup: %s", e);
     return rc ? -1 : 0;
@@ -702,7 +715,7 @@ static int dedup_reduce(void *p, char *err, size_t errlen)
     dedup *d = p;
     const dc_cluster_ctx *c = d->cl;
     if (d->cl_phase != CL_REDUCE) {
-        snprintf(err, errlen, "dedup: '%s' is not a reduce phase (linecount, exact, bands, decide)",
+        snprintf(err, errlen, "dedup: '%s' is not a reduce phase (linewin, linecount, exact, bands, decide)",
                  c ? c->phase : "(none)");
         return -1;
     }
@@ -711,11 +724,14 @@ static int dedup_reduce(void *p, char *err, size_t errlen)
     dcl_stats st = {0};
     char e[2048] = "";
     int rc;
-    if (!strcmp(c->phase, "linecount")) rc = dcl_reduce_linecount(&prm, &st, e, sizeof e);
+    if ((!strcmp(c->phase, "linewin") || !strcmp(c->phase, "linecount")) && prm.ntasks != d->reduce_tasks)
+        rc = -1, snprintf(e, sizeof e, "%s runs as reduce_tasks = %u tasks, not %u", c->phase, d->reduce_tasks, prm.ntasks);
+    else if (!strcmp(c->phase, "linewin")) rc = dcl_reduce_linewin(&prm, &st, e, sizeof e);
+    else if (!strcmp(c->phase, "linecount")) rc = dcl_reduce_linecount(&prm, &st, e, sizeof e);
     else if (!strcmp(c->phase, "exact")) rc = dcl_reduce_exact(&prm, &st, e, sizeof e);
     else if (!strcmp(c->phase, "bands")) rc = dcl_reduce_bands(&prm, &st, e, sizeof e);
     else if (!strcmp(c->phase, "decide")) rc = dcl_reduce_decide(&prm, &st, e, sizeof e);
-    else rc = -1, snprintf(e, sizeof e, "unknown reduce phase '%s' (linecount, exact, bands, decide)", c->phase);
+    else rc = -1, snprintf(e, sizeof e, "unknown reduce phase '%s' (linewin, linecount, exact, bands, decide)", c->phase);
     if (rc) {
         snprintf(err, errlen, "dedup: %s", e);
         return -1;
@@ -872,10 +888,11 @@ static int dedup_finish(void *p, char *err, size_t errlen)
 }
 
 static const dc_phase_decl phases[] = {
-    {"lines", 0, NULL, "each distinct text's eligible line keys, per shard"},
-    {"linecount", 1, "1", "lines in line_min_docs or more distinct texts -> lines.set"},
+    {"lines", 0, NULL, "each distinct text's eligible line keys, per shard, by text hash"},
+    {"linewin", 1, "reduce_tasks", "per text-hash range: the first copy of each text; its line keys by key range"},
+    {"linecount", 1, "reduce_tasks", "per key range: lines in line_min_docs or more distinct texts -> lines.set/"},
     {"sign", 0, NULL, "after repeated-line removal: exact hash, sketch, id and LSH band keys, per shard"},
-    {"exact", 1, "bands", "later exact copies -> their first copy, by hash range"},
+    {"exact", 1, "reduce_tasks", "later exact copies -> their first copy, by hash range"},
     {"bands", 1, "bands", "candidate lists per LSH band (exact copies left out)"},
     {"decide", 1, "1", "verify candidates in input order, assign clusters, drop lists with dup_of"},
     {"apply", 0, NULL, "remove repeated lines and drop what the drop list says, per shard"},

@@ -1,5 +1,5 @@
 # Cluster-wide dedup: a run split into shards and the dedup stage's phases
-# (lines, linecount, sign, exact, bands, decide, apply) gives the kept set
+# (lines, linewin, linecount, sign, exact, bands, decide, apply) gives the kept set
 # and the rejects of one `docclean run`, byte for byte, for several shard
 # counts and option sets (all sub-features, exact only, near only, no
 # repeated lines, global line scope, a low threshold that chains clusters).
@@ -64,7 +64,7 @@ PY
 conf_with exact.ini near=false lines=false; check exact exact.ini 3
 conf_with near.ini exact=false; check near near.ini 3
 conf_with glob.ini line_scope=global line_min_docs=3; check glob glob.ini 5
-conf_with low.ini threshold=0.3 bands=20 rows=3; check low low.ini 4
+conf_with low.ini threshold=0.3 bands=20 rows=3 reduce_tasks=3; check low low.ini 4
 expect_eq "low: tasks of bands" "$(ls low.out/cluster/bands | grep -c 'done$')" 20
 
 # a second run finds every task done and changes nothing
@@ -90,6 +90,6 @@ conf_with longest.ini keep=longest
 "$DOCCLEAN" run -c longest.ini --cluster-phase lines --shard 0/2 -o y in 2>err.txt; expect_eq "longest" $? 3
 expect_contains err.txt "cluster run supports keep = first"
 "$DOCCLEAN" cluster plan -c all.ini --shards 3 > plan.txt
-printf 'lines map 3\nlinecount reduce 1\nsign map 3\nexact reduce 14\nbands reduce 14\ndecide reduce 1\napply map 3 output\n' > want.txt
+printf 'lines map 3\nlinewin reduce 16\nlinecount reduce 16\nsign map 3\nexact reduce 16\nbands reduce 14\ndecide reduce 1\napply map 3 output\n' > want.txt
 expect_file_eq plan.txt want.txt
 echo "cluster dedup: kept sets and rejects identical to one run (default, 1/3/4/5/7 shards, 6 option sets)"

@@ -64,7 +64,7 @@ touch go2
 cat dd-resume.txt
 expect_contains dd-resume.txt "stage 1 lines: job "
 expect_contains dd-resume.txt "(tasks $task)"
-expect_contains dd-resume.txt "stage 2 linecount: cancelling 1 task(s)"
+expect_contains dd-resume.txt "stage 2 linewin: cancelling 16 task(s)"
 wait_status dd "run: complete" 120
 expect_file_eq dd/final.jsonl dd-single.jsonl
 exit 0

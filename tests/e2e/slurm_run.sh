@@ -22,9 +22,9 @@ if "$DOCCLEAN" check-config -c "$DEF" >/dev/null 2>&1; then
   "$DOCCLEAN" run -c "$DEF" -q -o def-single.jsonl "$SRC/examples/corpus" in || fail "single run, default config"
   "$DOCCLEAN" slurm submit -c "$DEF" --tasks 4 --out def "$SRC/examples/corpus" in > def-submit.txt || fail "submit default"
   expect_eq "default stages" "$(awk '{print $1}' def/slurm/jobs | tr '\n' ' ')" \
-    "lines linecount sign exact bands decide apply merge "
-  expect_contains def/slurm/7-apply.sbatch "--cluster-phase apply --shard \"\$task/4\""
-  expect_contains def/slurm/5-bands.sbatch "cluster bands --task \"\$task/14\" --shards 4"
+    "lines linewin linecount sign exact bands decide apply merge "
+  expect_contains def/slurm/8-apply.sbatch "--cluster-phase apply --shard \"\$task/4\""
+  expect_contains def/slurm/6-bands.sbatch "cluster bands --task \"\$task/14\" --shards 4"
 else
   echo "note: conf/default.ini does not load here; only the normalize pipeline is compared" >&2
   DEF=
@@ -37,7 +37,7 @@ expect_file_eq out/final.jsonl single.jsonl
 if [ -n "$DEF" ]; then
   wait_status def "run: complete" 120
   expect_file_eq def/final.jsonl def-single.jsonl
-  expect_contains status.txt "stage 5 bands: 14/14 done"
+  expect_contains status.txt "stage 6 bands: 14/14 done"
 fi
 for i in 0 1 2 3; do
   [ -f out/shards/0000$i.done ] || fail "no marker for shard $i"
