@@ -598,6 +598,111 @@ static int pairs_take(const dcl_params *p, pair_reader *prs, uint64_t *j, uint64
     return 0;
 }
 
+/* ---------------- verify ---------------- */
+
+/* Verification task t owns the documents whose position hashes to t. */
+static int verify_owns(const dcl_params *p, uint64_t j)
+{
+    return mix(j) % p->ntasks == p->task;
+}
+
+/* Sketches of the positions P[0..nP) from every shard's .docs file. */
+static int sketch_pass(const dcl_params *p, const uint64_t *P, size_t nP, uint8_t *sk, dcl_stats *st, char *err,
+                       size_t errlen)
+{
+    char id[65536];
+    uint8_t *tmp = xrealloc(NULL, (size_t)p->k);
+    for (unsigned s = 0; s < p->nshards; s++) {
+        reader r;
+        char rel[64];
+        snprintf(rel, sizeof rel, "sign/%05u.docs", s);
+        if (rd_open(&r, p->dir, rel, DCL_MAGIC_DOCS, err, errlen)) return free(tmp), -1;
+        for (;;) {
+            uint64_t pos;
+            uint8_t flags;
+            uint16_t idlen;
+            int g = rd_get(&r, &pos, 8, 1);
+            if (g == 0) break;
+            if (g < 0 || rd_get(&r, &flags, 1, 0) < 0 || ((flags & 1) && rd_get(&r, tmp, (size_t)p->k, 0) < 0) ||
+                rd_get(&r, &idlen, 2, 0) < 0 || (idlen && rd_get(&r, id, idlen, 0) < 0))
+                return free(tmp), truncated(&r, err, errlen);
+            size_t i = (flags & 1) ? find_u64(P, nP, pos) : (size_t)-1;
+            if (i != (size_t)-1) memcpy(sk + i * (size_t)p->k, tmp, (size_t)p->k);
+        }
+        st->bytes_in += r.bytes;
+        rd_close(&r);
+    }
+    free(tmp);
+    return 0;
+}
+
+typedef struct jlist {
+    uint64_t j;
+    size_t off, n; /* candidates cand[off, off + n), sorted, unique */
+} jlist;
+
+/* Verify the candidates of this task's documents: for each, the earlier
+ * documents whose sketch estimate reaches the threshold, with it. */
+int dcl_reduce_verify(const dcl_params *p, dcl_stats *st, char *err, size_t errlen)
+{
+    pair_reader *prs = calloc((size_t)p->bands + 1, sizeof *prs);
+    uint64_t *c = xrealloc(NULL, 2 * DCL_MAX_CANDIDATES * 8), *cand = NULL, *P = NULL, j = 0;
+    jlist *jl = NULL;
+    size_t nc, ncand = 0, ccap = 0, nj = 0, jcap = 0, nP = 0;
+    int more = p->do_near, rc = p->do_near ? pairs_open(p, prs, err, errlen) : 0;
+    while (!rc && more) {
+        if ((rc = pairs_take(p, prs, &j, c, &nc, &more, err, errlen)) != 0 || !more) break;
+        if (!verify_owns(p, j)) continue;
+        nc = sort_unique_u64(c, nc);
+        if (ncand + nc > ccap) cand = xrealloc(cand, (ccap = (ncand + nc) * 2) * 8);
+        memcpy(cand + ncand, c, nc * 8);
+        if (nj == jcap) jl = xrealloc(jl, (jcap = jcap ? jcap * 2 : 1024) * sizeof *jl);
+        jl[nj++] = (jlist){j, ncand, nc};
+        ncand += nc;
+    }
+    if (p->do_near) pairs_close(p, prs);
+    if (!rc) {
+        P = xrealloc(NULL, (ncand + nj + 1) * 8);
+        memcpy(P, cand, ncand * 8);
+        for (size_t i = 0; i < nj; i++) P[ncand + i] = jl[i].j;
+        nP = sort_unique_u64(P, ncand + nj);
+        st->records = nj;
+    }
+    uint8_t *sk = rc ? NULL : xrealloc(NULL, (nP + 1) * (size_t)p->k);
+    if (!rc && nj) rc = sketch_pass(p, P, nP, sk, st, err, errlen);
+    dcl_writer w;
+    char rel[64];
+    snprintf(rel, sizeof rel, "verified/%05u.bin", p->task);
+    if (!rc) rc = dcl_open(&w, p->dir, rel, DCL_MAGIC_VERIFIED, err, errlen);
+    for (size_t x = 0; !rc && x < nj; x++) {
+        const uint8_t *sj = sk + find_u64(P, nP, jl[x].j) * (size_t)p->k;
+        uint32_t nv = 0;
+        for (size_t y = 0; y < jl[x].n; y++) { /* c[] reused for the verified ones */
+            double e = mh_estimate(sk + find_u64(P, nP, cand[jl[x].off + y]) * (size_t)p->k, sj, p->k);
+            st->candidates++;
+            if (e >= p->threshold) {
+                c[2 * nv] = cand[jl[x].off + y];
+                memcpy(&c[2 * nv + 1], &e, 8);
+                nv++;
+                
+            }
+        }
+        if (!nv) continue;
+        st->near++;
+        dcl_put_u64(&w, jl[x].j);
+        dcl_put(&w, &nv, 4);
+        dcl_put(&w, c, (size_t)nv * 16);
+    }
+    if (!rc) {
+        st->bytes_out = w.bytes;
+        rc = dcl_commit(&w, err, errlen);
+    }
+    free(prs), free(c), free(cand), free(P), free(jl), free(sk);
+    return rc;
+}
+
+/* ---------------- decide ---------------- */
+
 typedef struct drop_rec {
     uint64_t pos, root;
     double sim;
@@ -606,57 +711,47 @@ typedef struct drop_rec {
 } drop_rec;
 
 typedef struct decide_state {
-    uint64_t *P;       /* positions with candidates or as candidates (sorted) */
-    size_t nP;
-    uint8_t *sk;       /* nP sketches */
-    uint64_t *root;    /* nP roots (positions) */
     u64map fileshard;  /* global file index + 1 -> shard + 1 */
     uint64_t *R;       /* root positions whose ids are needed (sorted) */
     size_t nR;
     char **rid;        /* their ids */
     uint32_t *ridlen;
-    drop_rec *d;
-    size_t nd, dcap;
-    uint64_t docs, docs_bytes;
+    drop_rec *d;       /* near duplicates first (in position order), then exact copies */
+    size_t nd, dcap, nnear;
+    uint64_t docs;
 } decide_state;
 
-/* One pass over every shard's .docs: sketches of P (want_sk) or ids of R. */
-static int docs_pass(const dcl_params *p, decide_state *ds, int want_sk, char *err, size_t errlen)
+/* One pass over every shard's .docs: which shard holds each file, and the
+ * ids of the roots in R. */
+static int ids_pass(const dcl_params *p, decide_state *ds, dcl_stats *st, char *err, size_t errlen)
 {
     char id[65536];
-    uint8_t *sk = xrealloc(NULL, (size_t)p->k);
     for (unsigned s = 0; s < p->nshards; s++) {
         reader r;
         char rel[64];
         snprintf(rel, sizeof rel, "sign/%05u.docs", s);
-        if (rd_open(&r, p->dir, rel, DCL_MAGIC_DOCS, err, errlen)) return free(sk), -1;
+        if (rd_open(&r, p->dir, rel, DCL_MAGIC_DOCS, err, errlen)) return -1;
         for (;;) {
             uint64_t pos;
             uint8_t flags;
             uint16_t idlen;
             int g = rd_get(&r, &pos, 8, 1);
             if (g == 0) break;
-            if (g < 0 || rd_get(&r, &flags, 1, 0) < 0 || ((flags & 1) && rd_get(&r, sk, (size_t)p->k, 0) < 0) ||
+            if (g < 0 || rd_get(&r, &flags, 1, 0) < 0 || ((flags & 1) && fseek(r.f, p->k, SEEK_CUR) != 0) ||
                 rd_get(&r, &idlen, 2, 0) < 0 || (idlen && rd_get(&r, id, idlen, 0) < 0))
-                return free(sk), truncated(&r, err, errlen);
-            if (want_sk) {
-                ds->docs++;
-                *u64map_slot(&ds->fileshard, (pos >> 32) + 1) = s + 1;
-                size_t i = (flags & 1) ? find_u64(ds->P, ds->nP, pos) : (size_t)-1;
-                if (i != (size_t)-1) memcpy(ds->sk + i * (size_t)p->k, sk, (size_t)p->k);
-            } else {
-                size_t i = find_u64(ds->R, ds->nR, pos);
-                if (i != (size_t)-1) {
-                    ds->rid[i] = xrealloc(NULL, idlen + 1u);
-                    memcpy(ds->rid[i], id, idlen);
-                    ds->ridlen[i] = idlen;
-                }
+                return truncated(&r, err, errlen);
+            ds->docs++;
+            *u64map_slot(&ds->fileshard, (pos >> 32) + 1) = s + 1;
+            size_t i = find_u64(ds->R, ds->nR, pos);
+            if (i != (size_t)-1) {
+                ds->rid[i] = xrealloc(NULL, idlen + 1u);
+                memcpy(ds->rid[i], id, idlen);
+                ds->ridlen[i] = idlen;
             }
         }
-        if (want_sk) ds->docs_bytes += r.bytes;
+        st->bytes_in += r.bytes;
         rd_close(&r);
     }
-    free(sk);
     return 0;
 }
 
@@ -666,60 +761,72 @@ static void add_drop(decide_state *ds, uint64_t pos, uint64_t root, double sim, 
     ds->d[ds->nd++] = (drop_rec){pos, root, sim, exact, 0};
 }
 
-/* Every position that appears in a candidate list, as document or candidate. */
-static int collect_positions(const dcl_params *p, pair_reader *prs, decide_state *ds, char *err, size_t errlen)
+/* The cluster root of an earlier document: its own position unless it was
+ * dropped as a near duplicate (near drops are added in position order). */
+static uint64_t root_of(const decide_state *ds, uint64_t pos)
 {
-    size_t cap = 0;
-    uint64_t *c = xrealloc(NULL, DCL_MAX_CANDIDATES * 8), j;
-    size_t nc;
-    int more = 1;
-    if (pairs_open(p, prs, err, errlen)) return free(c), -1;
-    while (more) {
-        if (pairs_take(p, prs, &j, c, &nc, &more, err, errlen)) return free(c), -1;
-        if (!more) break;
-        if (ds->nP + nc + 1 > cap) ds->P = xrealloc(ds->P, (cap = (ds->nP + nc + 1) * 2) * 8);
-        ds->P[ds->nP++] = j;
-        memcpy(ds->P + ds->nP, c, nc * 8);
-        ds->nP += nc;
+    size_t lo = 0, hi = ds->nnear;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ds->d[mid].pos < pos) lo = mid + 1;
+        else hi = mid;
     }
-    pairs_close(p, prs);
-    free(c);
-    ds->nP = sort_unique_u64(ds->P, ds->nP);
-    return 0;
+    return lo < ds->nnear && ds->d[lo].pos == pos ? ds->d[lo].root : pos;
 }
 
-/* The stream's near-duplicate rule, in position order (dedup.c find_near). */
-static int decide_near(const dcl_params *p, pair_reader *prs, decide_state *ds, dcl_stats *st, char *err,
-                       size_t errlen)
+/* The stream's near-duplicate rule in position order (dedup.c find_near):
+ * join the cluster with the smallest root among the verified candidates,
+ * the most similar one on a tie. */
+static int decide_near(const dcl_params *p, decide_state *ds, dcl_stats *st, char *err, size_t errlen)
 {
-    uint64_t *c = xrealloc(NULL, DCL_MAX_CANDIDATES * 8), j;
-    size_t nc;
-    int more = 1;
-    if (pairs_open(p, prs, err, errlen)) return free(c), -1;
-    while (more) {
-        if (pairs_take(p, prs, &j, c, &nc, &more, err, errlen)) return free(c), -1;
-        if (!more) break;
-        nc = sort_unique_u64(c, nc);
-        size_t ji = find_u64(ds->P, ds->nP, j);
-        int found = 0;
+    reader *r = calloc(p->reduce_tasks + 1, sizeof *r);
+    uint64_t *j = calloc(p->reduce_tasks + 1, 8), *v = NULL;
+    uint32_t *n = calloc(p->reduce_tasks + 1, 4);
+    int *live = calloc(p->reduce_tasks + 1, sizeof *live), rc = 0;
+    size_t vcap = 0;
+    if (!r || !j || !n || !live) abort();
+    for (unsigned t = 0; !rc && t < p->reduce_tasks; t++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "verified/%05u.bin", t);
+        rc = rd_open(&r[t], p->dir, rel, DCL_MAGIC_VERIFIED, err, errlen);
+        live[t] = 1;
+    }
+    for (;;) {
+        int best = -1;
+        for (unsigned t = 0; !rc && t < p->reduce_tasks; t++) {
+            if (live[t] == 1) { /* read the next record's head */
+                int g = rd_get(&r[t], &j[t], 8, 1);
+                if (g == 0) live[t] = 0;
+                else if (g < 0 || rd_get(&r[t], &n[t], 4, 0) < 0) rc = truncated(&r[t], err, errlen);
+                else live[t] = 2;
+            }
+            if (live[t] == 2 && (best < 0 || j[t] < j[best])) best = (int)t;
+        }
+        if (rc || best < 0) break;
+        if (2 * (size_t)n[best] > vcap) v = xrealloc(v, (vcap = 2 * (size_t)n[best]) * 8);
+        if (rd_get(&r[best], v, (size_t)n[best] * 16, 0) < 0) {
+            rc = truncated(&r[best], err, errlen);
+            break;
+        }
+        live[best] = 1;
         uint64_t root = 0;
         double sim = 0;
-        for (size_t i = 0; i < nc; i++) {
-            size_t ci = find_u64(ds->P, ds->nP, c[i]);
-            double e = mh_estimate(ds->sk + ci * (size_t)p->k, ds->sk + ji * (size_t)p->k, p->k);
-            st->candidates++;
-            if (e < p->threshold) continue;
-            if (!found || ds->root[ci] < root || (ds->root[ci] == root && e > sim)) root = ds->root[ci], sim = e, found = 1;
+        for (uint32_t k = 0; k < n[best]; k++) {
+            uint64_t rt = root_of(ds, v[2 * k]);
+            double e;
+            memcpy(&e, &v[2 * k + 1], 8);
+            if (k == 0 || rt < root || (rt == root && e > sim)) root = rt, sim = e;
         }
-        if (found) {
-            ds->root[ji] = root;
-            add_drop(ds, j, root, sim, 0);
-            st->near++;
-        }
+        add_drop(ds, j[best], root, sim, 0);
+        ds->nnear++;
+        st->near++;
     }
-    pairs_close(p, prs);
-    free(c);
-    return 0;
+    for (unsigned t = 0; t < p->reduce_tasks; t++) {
+        st->bytes_in += r[t].bytes;
+        rd_close(&r[t]);
+    }
+    free(r), free(j), free(n), free(live), free(v);
+    return rc;
 }
 
 static int cmp_drop_shard(const void *a, const void *b)
@@ -766,31 +873,20 @@ static int write_drops(const dcl_params *p, decide_state *ds, dcl_stats *st, cha
 static void decide_free(decide_state *ds)
 {
     for (size_t i = 0; i < ds->nR; i++) free(ds->rid ? ds->rid[i] : NULL);
-    free(ds->P), free(ds->sk), free(ds->root), free(ds->R), free(ds->rid), free(ds->ridlen), free(ds->d);
+    free(ds->R), free(ds->rid), free(ds->ridlen), free(ds->d);
     u64map_free(&ds->fileshard);
 }
 
 int dcl_reduce_decide(const dcl_params *p, dcl_stats *st, char *err, size_t errlen)
 {
     decide_state ds = {0};
-    pair_reader *prs = calloc((size_t)p->bands + 1, sizeof *prs);
     uint64_t *xp = NULL;
     size_t nx = 0;
-    int rc = p->do_near ? collect_positions(p, prs, &ds, err, errlen) : 0;
-    if (!rc) {
-        ds.sk = xrealloc(NULL, (ds.nP + 1) * (size_t)p->k);
-        ds.root = xrealloc(NULL, (ds.nP + 1) * 8);
-        for (size_t i = 0; i < ds.nP; i++) ds.root[i] = ds.P[i];
-        rc = docs_pass(p, &ds, 1, err, errlen);
-    }
-    if (!rc && p->do_near) rc = decide_near(p, prs, &ds, st, err, errlen);
+    int rc = p->do_near ? decide_near(p, &ds, st, err, errlen) : 0;
     if (!rc) rc = load_exact_dups(p->dir, &xp, &nx, err, errlen);
     if (!rc) {
         /* an exact copy goes to the cluster its first copy joined */
-        for (size_t i = 0; i < nx; i++) {
-            size_t oi = find_u64(ds.P, ds.nP, xp[2 * i + 1]);
-            add_drop(&ds, xp[2 * i], oi == (size_t)-1 ? xp[2 * i + 1] : ds.root[oi], 1.0, 1);
-        }
+        for (size_t i = 0; i < nx; i++) add_drop(&ds, xp[2 * i], root_of(&ds, xp[2 * i + 1]), 1.0, 1);
         st->exact = nx;
         ds.R = xrealloc(NULL, (ds.nd + 1) * 8);
         for (size_t i = 0; i < ds.nd; i++) ds.R[i] = ds.d[i].root;
@@ -798,13 +894,11 @@ int dcl_reduce_decide(const dcl_params *p, dcl_stats *st, char *err, size_t errl
         ds.rid = calloc(ds.nR + 1, sizeof *ds.rid);
         ds.ridlen = calloc(ds.nR + 1, sizeof *ds.ridlen);
         if (!ds.rid || !ds.ridlen) abort();
-        rc = docs_pass(p, &ds, 0, err, errlen);
+        rc = ids_pass(p, &ds, st, err, errlen);
     }
     if (!rc) rc = write_drops(p, &ds, st, err, errlen);
     st->docs = ds.docs;
-    st->records = ds.nP;
     free(xp);
-    free(prs);
     decide_free(&ds);
     return rc;
 }

@@ -20,9 +20,12 @@
  *                               the earlier documents sharing its band key
  *                               (exact copies left out, as they are never
  *                               indexed), capped like the index lookup
- *   decide    (reduce, 1 task)  verify candidates in position order, assign
- *                               roots exactly as the stream would, write a
- *                               drop list per shard with dup_of ids
+ *   verify    (reduce, T tasks) per document-hash range: estimate each
+ *                               candidate's similarity from the sketches,
+ *                               keep those reaching the threshold
+ *   decide    (reduce, 1 task)  in position order, assign clusters exactly
+ *                               as the stream would; a drop list per shard
+ *                               with dup_of ids
  *   apply     (map, per shard)  remove repeated lines, drop what the list
  *                               says; the shard output is then merged
  *
@@ -61,6 +64,7 @@ void dcl_abort(dcl_writer *w);
 typedef struct dcl_params {
     const char *dir;        /* OUT (the files are under OUT/dedup)   */
     unsigned nshards, task, ntasks;
+    unsigned reduce_tasks;  /* T: tasks of linewin, linecount, exact, verify */
     int k, bands;
     double threshold;
     uint32_t line_min_docs;
@@ -76,6 +80,7 @@ int dcl_reduce_linewin(const dcl_params *p, dcl_stats *st, char *err, size_t err
 int dcl_reduce_linecount(const dcl_params *p, dcl_stats *st, char *err, size_t errlen);
 int dcl_reduce_exact(const dcl_params *p, dcl_stats *st, char *err, size_t errlen);
 int dcl_reduce_bands(const dcl_params *p, dcl_stats *st, char *err, size_t errlen);
+int dcl_reduce_verify(const dcl_params *p, dcl_stats *st, char *err, size_t errlen);
 int dcl_reduce_decide(const dcl_params *p, dcl_stats *st, char *err, size_t errlen);
 
 /* The repeated-line keys of the run (OUT/dedup/lines.set/, nparts files)
@@ -108,5 +113,6 @@ void dcl_drops_free(dcl_drops *d);
 #define DCL_MAGIC_XDUP "DCDxdp1\n"
 #define DCL_MAGIC_PAIRS "DCDpar1\n"
 #define DCL_MAGIC_DROP "DCDdrp1\n"
+#define DCL_MAGIC_VERIFIED "DCDvfy1\n"
 
 #endif

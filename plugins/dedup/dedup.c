@@ -120,7 +120,7 @@ static const dc_option_decl options[] = {
     {"line_min_chars", DC_OPT_INT, "10", "only lines longer than this (normalized code points) are considered", NULL},
     {"line_heading_max_chars", DC_OPT_INT, "40", "heading-looking lines (一、… 第三章…) up to this long are never removed", NULL},
     {"line_max_fraction", DC_OPT_DOUBLE, "0.5", "if repeated lines are more than this share of a document, remove none", NULL},
-    {"reduce_tasks", DC_OPT_INT, "16", "cluster runs: tasks of the linewin, linecount and exact phases", NULL},
+    {"reduce_tasks", DC_OPT_INT, "16", "cluster runs: tasks of the linewin, linecount, exact and verify phases", NULL},
     {"line_scope", DC_OPT_ENUM, "site", "count lines per site (meta site, or host of meta url) or globally", "site|global"},
     {NULL, 0, NULL, NULL, NULL}};
 
@@ -715,23 +715,25 @@ static int dedup_reduce(void *p, char *err, size_t errlen)
     dedup *d = p;
     const dc_cluster_ctx *c = d->cl;
     if (d->cl_phase != CL_REDUCE) {
-        snprintf(err, errlen, "dedup: '%s' is not a reduce phase (linewin, linecount, exact, bands, decide)",
+        snprintf(err, errlen, "dedup: '%s' is not a reduce phase (linewin, linecount, exact, bands, verify, decide)",
                  c ? c->phase : "(none)");
         return -1;
     }
-    dcl_params prm = {c->dir, c->nshards, c->task, c->ntasks ? c->ntasks : 1, mh_k(&d->mh), d->mh.bands,
-                      d->threshold, d->line_min_docs, d->do_exact, d->do_near, d->do_lines};
+    dcl_params prm = {c->dir, c->nshards, c->task, c->ntasks ? c->ntasks : 1, d->reduce_tasks, mh_k(&d->mh),
+                      d->mh.bands, d->threshold, d->line_min_docs, d->do_exact, d->do_near, d->do_lines};
     dcl_stats st = {0};
     char e[2048] = "";
     int rc;
-    if ((!strcmp(c->phase, "linewin") || !strcmp(c->phase, "linecount")) && prm.ntasks != d->reduce_tasks)
+    if ((!strcmp(c->phase, "linewin") || !strcmp(c->phase, "linecount") || !strcmp(c->phase, "verify")) &&
+        prm.ntasks != d->reduce_tasks)
         rc = -1, snprintf(e, sizeof e, "%s runs as reduce_tasks = %u tasks, not %u", c->phase, d->reduce_tasks, prm.ntasks);
     else if (!strcmp(c->phase, "linewin")) rc = dcl_reduce_linewin(&prm, &st, e, sizeof e);
     else if (!strcmp(c->phase, "linecount")) rc = dcl_reduce_linecount(&prm, &st, e, sizeof e);
     else if (!strcmp(c->phase, "exact")) rc = dcl_reduce_exact(&prm, &st, e, sizeof e);
     else if (!strcmp(c->phase, "bands")) rc = dcl_reduce_bands(&prm, &st, e, sizeof e);
+    else if (!strcmp(c->phase, "verify")) rc = dcl_reduce_verify(&prm, &st, e, sizeof e);
     else if (!strcmp(c->phase, "decide")) rc = dcl_reduce_decide(&prm, &st, e, sizeof e);
-    else rc = -1, snprintf(e, sizeof e, "unknown reduce phase '%s' (linewin, linecount, exact, bands, decide)", c->phase);
+    else rc = -1, snprintf(e, sizeof e, "unknown reduce phase '%s' (linewin, linecount, exact, bands, verify, decide)", c->phase);
     if (rc) {
         snprintf(err, errlen, "dedup: %s", e);
         return -1;
@@ -894,7 +896,8 @@ static const dc_phase_decl phases[] = {
     {"sign", 0, NULL, "after repeated-line removal: exact hash, sketch, id and LSH band keys, per shard"},
     {"exact", 1, "reduce_tasks", "later exact copies -> their first copy, by hash range"},
     {"bands", 1, "bands", "candidate lists per LSH band (exact copies left out)"},
-    {"decide", 1, "1", "verify candidates in input order, assign clusters, drop lists with dup_of"},
+    {"verify", 1, "reduce_tasks", "per document-hash range: candidates whose sketch estimate reaches threshold"},
+    {"decide", 1, "1", "in input order: assign clusters as the stream does, drop lists with dup_of"},
     {"apply", 0, NULL, "remove repeated lines and drop what the drop list says, per shard"},
     {NULL, 0, NULL, NULL}};
 

@@ -1,5 +1,5 @@
 # Cluster-wide dedup: a run split into shards and the dedup stage's phases
-# (lines, linewin, linecount, sign, exact, bands, decide, apply) gives the kept set
+# (lines, linewin, linecount, sign, exact, bands, verify, decide, apply) gives the kept set
 # and the rejects of one `docclean run`, byte for byte, for several shard
 # counts and option sets (all sub-features, exact only, near only, no
 # repeated lines, global line scope, a low threshold that chains clusters).
@@ -75,12 +75,18 @@ expect_file_eq all7.out/final.jsonl before.jsonl
 
 # a reduce phase before its inputs exist is an error naming the file
 "$DOCCLEAN" cluster decide --task 0/1 --shards 3 -c all.ini fresh.out 2>err.txt; expect_eq "decide early" $? 1
+expect_contains err.txt "verified/00000.bin"
 expect_contains err.txt "did the earlier phase finish?"
 [ ! -e fresh.out/cluster/decide/00000.done ] || fail "marker written for a failed task"
 # a corrupt intermediate file is named
 printf 'garbage!' > all1.out/dedup/pairs/000.bin
-"$DOCCLEAN" cluster decide --force --task 0/1 --shards 1 -c all.ini all1.out 2>err.txt; expect_eq "corrupt" $? 1
+"$DOCCLEAN" cluster verify --force --task 0/16 --shards 1 -c all.ini all1.out 2>err.txt; expect_eq "corrupt" $? 1
 expect_contains err.txt "pairs/000.bin: not a docclean dedup file"
+head -c 30 all1.out/dedup/drop/00000.bin > cut.bin; cp cut.bin all1.out/dedup/drop/00000.bin
+"$DOCCLEAN" run -q -c all.ini --cluster-phase apply --force --shard 0/1 -o all1.out in 2>err.txt; expect_eq "truncated" $? 3
+expect_contains err.txt "drop/00000.bin: truncated or corrupt record at byte"
+"$DOCCLEAN" cluster verify --task 0/4 --shards 1 -c all.ini all1.out 2>err.txt; expect_eq "task count" $? 1
+expect_contains err.txt "verify runs as reduce_tasks = 16 tasks, not 4"
 # phase names are checked against the pipeline
 "$DOCCLEAN" run -c all.ini --cluster-phase nope --shard 0/2 -o x in 2>err.txt; expect_eq "bad phase" $? 2
 expect_contains err.txt "'nope' is not a map phase of this pipeline"
@@ -90,6 +96,6 @@ conf_with longest.ini keep=longest
 "$DOCCLEAN" run -c longest.ini --cluster-phase lines --shard 0/2 -o y in 2>err.txt; expect_eq "longest" $? 3
 expect_contains err.txt "cluster run supports keep = first"
 "$DOCCLEAN" cluster plan -c all.ini --shards 3 > plan.txt
-printf 'lines map 3\nlinewin reduce 16\nlinecount reduce 16\nsign map 3\nexact reduce 16\nbands reduce 14\ndecide reduce 1\napply map 3 output\n' > want.txt
+printf 'lines map 3\nlinewin reduce 16\nlinecount reduce 16\nsign map 3\nexact reduce 16\nbands reduce 14\nverify reduce 16\ndecide reduce 1\napply map 3 output\n' > want.txt
 expect_file_eq plan.txt want.txt
 echo "cluster dedup: kept sets and rejects identical to one run (default, 1/3/4/5/7 shards, 6 option sets)"

@@ -16,14 +16,14 @@ grep -q -- '--dependency' out/slurm/*.sbatch && fail "scripts must not hard-code
 expect_contains out/slurm/1-shards.sbatch '#SBATCH --time=5'
 expect_contains out/slurm/1-shards.sbatch '#SBATCH --mem=100M'
 # the shipped default pipeline too, dedup included (its cluster-wide phases
-# run as nine chained arrays), when all its plugins are built
+# run as ten chained arrays), when all its plugins are built
 DEF="$SRC/conf/default.ini"
 if "$DOCCLEAN" check-config -c "$DEF" >/dev/null 2>&1; then
   "$DOCCLEAN" run -c "$DEF" -q -o def-single.jsonl "$SRC/examples/corpus" in || fail "single run, default config"
   "$DOCCLEAN" slurm submit -c "$DEF" --tasks 4 --out def "$SRC/examples/corpus" in > def-submit.txt || fail "submit default"
   expect_eq "default stages" "$(awk '{print $1}' def/slurm/jobs | tr '\n' ' ')" \
-    "lines linewin linecount sign exact bands decide apply merge "
-  expect_contains def/slurm/8-apply.sbatch "--cluster-phase apply --shard \"\$task/4\""
+    "lines linewin linecount sign exact bands verify decide apply merge "
+  expect_contains def/slurm/9-apply.sbatch "--cluster-phase apply --shard \"\$task/4\""
   expect_contains def/slurm/6-bands.sbatch "cluster bands --task \"\$task/14\" --shards 4"
 else
   echo "note: conf/default.ini does not load here; only the normalize pipeline is compared" >&2
