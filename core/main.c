@@ -519,6 +519,32 @@ static int print_plan(const char *conf, long nshards)
     return rc;
 }
 
+/* Keep in cfg->stages only the stages whose plugin declares cluster phases
+ * (the others move past cfg->nstages, still owned by cfg).  Plugins are only
+ * opened here, not created. */
+static void only_phased_stages(dc_config *cfg)
+{
+    dc_plugin_dirs dirs;
+    dc_plugin_dirs_init(&dirs, cfg);
+    size_t keep = 0;
+    for (size_t i = 0; i < cfg->nstages; i++) {
+        const dc_kv *kv = dc_config_get(cfg, cfg->stages[i], "plugin");
+        dc_stage *s = calloc(1, sizeof *s);
+        char err[2048];
+        dc_stage_init_counters(s);
+        int phased = dc_plugin_load(s, kv ? kv->val : cfg->stages[i], &dirs, err, sizeof err) != 0 ||
+                     s->desc.phases; /* a load error is reported by the real build */
+        dc_stage_unload(s);
+        if (phased) {
+            char *t = cfg->stages[keep];
+            cfg->stages[keep++] = cfg->stages[i];
+            cfg->stages[i] = t;
+        }
+    }
+    if (keep) cfg->nstages = keep; /* none: the build says what is wrong, or nothing to do */
+    dc_plugin_dirs_free(&dirs);
+}
+
 /* `docclean cluster PHASE --task I/T --shards N [-c CONF] [--force] OUT`:
  * one reduce task of the corpus-wide stages. */
 static int cmd_cluster(int argc, char **argv)
@@ -572,7 +598,12 @@ static int cmd_cluster(int argc, char **argv)
     a.config = conf;
     dc_config *cfg = NULL;
     dc_pipeline *pl = NULL;
-    int rc = setup_config(&a, &cfg, &pl), ran = 0;
+    int rc = setup_config(&a, &cfg, NULL), ran = 0;
+    size_t all_stages = cfg ? cfg->nstages : 0;
+    if (rc == DC_EXIT_OK) {
+        only_phased_stages(cfg); /* a reduce task needs no t2s tables or regexes */
+        rc = build_pipeline(cfg, &pl);
+    }
     for (size_t i = 0; rc == DC_EXIT_OK && i < pl->n; i++) {
         dc_stage *s = pl->stages[i];
         if (!s->desc.reduce) continue;
@@ -596,6 +627,7 @@ static int cmd_cluster(int argc, char **argv)
     dc_pipeline_free(pl);
     dc_options_free(a.run_sec);
     dc_options_free(a.input_sec);
+    if (cfg) cfg->nstages = all_stages; /* the stages moved to the tail are freed too */
     dc_config_free(cfg);
     return rc;
 }
