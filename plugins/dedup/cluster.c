@@ -51,6 +51,7 @@ int dcl_open(dcl_writer *w, const char *dir, const char *rel, const char magic[8
 
 void dcl_put(dcl_writer *w, const void *p, size_t n)
 {
+    if (!n) return;
     if (w->f && fwrite(p, 1, n, w->f) != n) w->failed = errno ? errno : EIO;
     w->bytes += n;
 }
@@ -147,6 +148,18 @@ static void *xrealloc(void *p, size_t n)
     return p;
 }
 
+/* qsort and memcpy must not see NULL, even with nothing to do (C11 7.1.4;
+ * UBSan checks it), and empty arrays here are often still NULL. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1) qsort(base, n, size, cmp);
+}
+
+static void copy(void *dst, const void *src, size_t n)
+{
+    if (n) memcpy(dst, src, n);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -156,7 +169,7 @@ static int cmp_u64(const void *a, const void *b)
 static size_t sort_unique_u64(uint64_t *v, size_t n)
 {
     if (!n) return 0;
-    qsort(v, n, sizeof *v, cmp_u64);
+    sort(v, n, sizeof *v, cmp_u64);
     size_t w = 1;
     for (size_t i = 1; i < n; i++)
         if (v[i] != v[w - 1]) v[w++] = v[i];
@@ -298,7 +311,7 @@ int dcl_reduce_linecount(const dcl_params *p, dcl_stats *st, char *err, size_t e
         set = xrealloc(NULL, (counts.n + 1) * 8);
         for (size_t i = 0; i < counts.cap; i++)
             if (counts.keys[i] && counts.vals[i] >= p->line_min_docs) set[n++] = counts.keys[i];
-        qsort(set, n, 8, cmp_u64);
+        sort(set, n, 8, cmp_u64);
         dcl_writer w;
         char rel[64];
         snprintf(rel, sizeof rel, "lines.set/%05u.bin", p->task);
@@ -378,7 +391,7 @@ int dcl_reduce_exact(const dcl_params *p, dcl_stats *st, char *err, size_t errle
         st->bytes_in += r.bytes;
         rd_close(&r);
     }
-    qsort(v, n, sizeof *v, cmp_exact);
+    sort(v, n, sizeof *v, cmp_exact);
     uint64_t *pairs = xrealloc(NULL, (n + 1) * 16);
     size_t np = 0;
     for (size_t g = 0; g < n;) { /* v[g] is the first copy of its text */
@@ -387,7 +400,7 @@ int dcl_reduce_exact(const dcl_params *p, dcl_stats *st, char *err, size_t errle
             pairs[2 * np] = v[e].pos, pairs[2 * np + 1] = v[g].pos, np++;
         g = e;
     }
-    qsort(pairs, np, 16, cmp_pair_first);
+    sort(pairs, np, 16, cmp_pair_first);
     st->exact = np;
     dcl_writer w;
     char rel[64];
@@ -437,7 +450,7 @@ static int load_exact_dups(const char *dir, uint64_t **out, size_t *n, char *err
         rd_close(&r);
     }
     closedir(dp);
-    qsort(*out, *n, 16, cmp_pair_first);
+    sort(*out, *n, 16, cmp_pair_first);
     return rc;
 }
 
@@ -494,7 +507,7 @@ static int one_band(const dcl_params *p, int band, const uint64_t *xd, size_t nx
         st->bytes_in += r.bytes;
         rd_close(&r);
     }
-    qsort(v, n, sizeof *v, cmp_band);
+    sort(v, n, sizeof *v, cmp_band);
     cand_list *cl = NULL;
     size_t ncl = 0, clcap = 0;
     for (size_t g0 = 0; g0 < n;) {
@@ -508,7 +521,7 @@ static int one_band(const dcl_params *p, int band, const uint64_t *xd, size_t nx
         }
         g0 = g1;
     }
-    qsort(cl, ncl, sizeof *cl, cmp_cand);
+    sort(cl, ncl, sizeof *cl, cmp_cand);
     dcl_writer w;
     char rel[64];
     snprintf(rel, sizeof rel, "pairs/%03d.bin", band);
@@ -655,7 +668,7 @@ int dcl_reduce_verify(const dcl_params *p, dcl_stats *st, char *err, size_t errl
         if (!verify_owns(p, j)) continue;
         nc = sort_unique_u64(c, nc);
         if (ncand + nc > ccap) cand = xrealloc(cand, (ccap = (ncand + nc) * 2) * 8);
-        memcpy(cand + ncand, c, nc * 8);
+        copy(cand + ncand, c, nc * 8);
         if (nj == jcap) jl = xrealloc(jl, (jcap = jcap ? jcap * 2 : 1024) * sizeof *jl);
         jl[nj++] = (jlist){j, ncand, nc};
         ncand += nc;
@@ -663,7 +676,7 @@ int dcl_reduce_verify(const dcl_params *p, dcl_stats *st, char *err, size_t errl
     if (p->do_near) pairs_close(p, prs);
     if (!rc) {
         P = xrealloc(NULL, (ncand + nj + 1) * 8);
-        memcpy(P, cand, ncand * 8);
+        copy(P, cand, ncand * 8);
         for (size_t i = 0; i < nj; i++) P[ncand + i] = jl[i].j;
         nP = sort_unique_u64(P, ncand + nj);
         st->records = nj;
@@ -745,7 +758,7 @@ static int ids_pass(const dcl_params *p, decide_state *ds, dcl_stats *st, char *
             size_t i = find_u64(ds->R, ds->nR, pos);
             if (i != (size_t)-1) {
                 ds->rid[i] = xrealloc(NULL, idlen + 1u);
-                memcpy(ds->rid[i], id, idlen);
+                copy(ds->rid[i], id, idlen);
                 ds->ridlen[i] = idlen;
             }
         }
@@ -847,7 +860,7 @@ static int write_drops(const dcl_params *p, decide_state *ds, dcl_stats *st, cha
         }
         ds->d[i].shard = s - 1;
     }
-    qsort(ds->d, ds->nd, sizeof *ds->d, cmp_drop_shard);
+    sort(ds->d, ds->nd, sizeof *ds->d, cmp_drop_shard);
     size_t i = 0;
     for (unsigned s = 0; s < p->nshards; s++) {
         dcl_writer w;

@@ -264,6 +264,7 @@ static void *dedup_create(const dc_host *host, dc_stage *stage, const dc_options
              NORM_VERSION, folded ? (unsigned long long)d->fold.digest : 0ULL, (int)sh, (int)bands, (int)rows,
              (long long)host->opt_int(o, "seed"), DX_BAND_PREFIX_BITS);
     if (cluster_setup(d, o, err, errlen) != 0) {
+        cluster_close(d); /* whatever the phase had loaded before it failed */
         mh_params_free(&d->mh);
         norm_fold_free(&d->fold);
         free(d->sig), free(d->sketch), free(d->cands), free(d);
@@ -356,7 +357,7 @@ static size_t unique_line_keys(dedup *d, const dc_doc *doc)
     }
     for (size_t i = 0; i < n; i++)
         if (d->lines[i].key) d->keys[nk++] = d->lines[i].key;
-    qsort(d->keys, nk, sizeof *d->keys, cmp_u64);
+    if (nk > 1) qsort(d->keys, nk, sizeof *d->keys, cmp_u64);
     for (size_t i = 0; i < nk; i++)
         if (i == 0 || d->keys[i] != d->keys[i - 1]) d->keys[w++] = d->keys[i];
     return w;
@@ -795,7 +796,7 @@ static void *prepare_lines(dedup *d, const dc_doc *doc)
     prepared_lines *pl = malloc(sizeof *pl + n * sizeof *pl->keys);
     if (!pl) abort();
     pl->hkey = hkey, pl->n = n;
-    memcpy(pl->keys, t.keys, n * sizeof *pl->keys);
+    if (n) memcpy(pl->keys, t.keys, n * sizeof *pl->keys);
     scratch_free(&t);
     return pl;
 }
