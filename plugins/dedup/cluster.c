@@ -724,7 +724,9 @@ typedef struct drop_rec {
 } drop_rec;
 
 typedef struct decide_state {
-    u64map fileshard;  /* global file index + 1 -> shard + 1 */
+    uint64_t *D;       /* positions of the dropped documents (sorted) */
+    unsigned *Dshard;  /* the shard each was read by */
+    size_t nD;
     uint64_t *R;       /* root positions whose ids are needed (sorted) */
     size_t nR;
     char **rid;        /* their ids */
@@ -734,8 +736,9 @@ typedef struct decide_state {
     uint64_t docs;
 } decide_state;
 
-/* One pass over every shard's .docs: which shard holds each file, and the
- * ids of the roots in R. */
+/* One pass over every shard's .docs: which shard holds each dropped
+ * document (not each file: a big file is split over several shards), and
+ * the ids of the roots in R. */
 static int ids_pass(const dcl_params *p, decide_state *ds, dcl_stats *st, char *err, size_t errlen)
 {
     char id[65536];
@@ -754,7 +757,8 @@ static int ids_pass(const dcl_params *p, decide_state *ds, dcl_stats *st, char *
                 rd_get(&r, &idlen, 2, 0) < 0 || (idlen && rd_get(&r, id, idlen, 0) < 0))
                 return truncated(&r, err, errlen);
             ds->docs++;
-            *u64map_slot(&ds->fileshard, (pos >> 32) + 1) = s + 1;
+            size_t di = find_u64(ds->D, ds->nD, pos);
+            if (di != (size_t)-1) ds->Dshard[di] = s + 1;
             size_t i = find_u64(ds->R, ds->nR, pos);
             if (i != (size_t)-1) {
                 ds->rid[i] = xrealloc(NULL, idlen + 1u);
@@ -852,7 +856,8 @@ static int cmp_drop_shard(const void *a, const void *b)
 static int write_drops(const dcl_params *p, decide_state *ds, dcl_stats *st, char *err, size_t errlen)
 {
     for (size_t i = 0; i < ds->nd; i++) {
-        uint32_t s = u64map_get(&ds->fileshard, (ds->d[i].pos >> 32) + 1);
+        size_t di = find_u64(ds->D, ds->nD, ds->d[i].pos);
+        unsigned s = di == (size_t)-1 ? 0 : ds->Dshard[di];
         if (!s || s > p->nshards) {
             snprintf(err, errlen, "decide: position %llu belongs to no shard's .docs file",
                      (unsigned long long)ds->d[i].pos);
@@ -886,8 +891,7 @@ static int write_drops(const dcl_params *p, decide_state *ds, dcl_stats *st, cha
 static void decide_free(decide_state *ds)
 {
     for (size_t i = 0; i < ds->nR; i++) free(ds->rid ? ds->rid[i] : NULL);
-    free(ds->R), free(ds->rid), free(ds->ridlen), free(ds->d);
-    u64map_free(&ds->fileshard);
+    free(ds->R), free(ds->rid), free(ds->ridlen), free(ds->d), free(ds->D), free(ds->Dshard);
 }
 
 int dcl_reduce_decide(const dcl_params *p, dcl_stats *st, char *err, size_t errlen)
@@ -904,9 +908,13 @@ int dcl_reduce_decide(const dcl_params *p, dcl_stats *st, char *err, size_t errl
         ds.R = xrealloc(NULL, (ds.nd + 1) * 8);
         for (size_t i = 0; i < ds.nd; i++) ds.R[i] = ds.d[i].root;
         ds.nR = sort_unique_u64(ds.R, ds.nd);
+        ds.D = xrealloc(NULL, (ds.nd + 1) * 8);
+        for (size_t i = 0; i < ds.nd; i++) ds.D[i] = ds.d[i].pos;
+        ds.nD = sort_unique_u64(ds.D, ds.nd);
+        ds.Dshard = calloc(ds.nD + 1, sizeof *ds.Dshard);
         ds.rid = calloc(ds.nR + 1, sizeof *ds.rid);
         ds.ridlen = calloc(ds.nR + 1, sizeof *ds.ridlen);
-        if (!ds.rid || !ds.ridlen) abort();
+        if (!ds.rid || !ds.ridlen || !ds.Dshard) abort();
         rc = ids_pass(p, &ds, st, err, errlen);
     }
     if (!rc) rc = write_drops(p, &ds, st, err, errlen);

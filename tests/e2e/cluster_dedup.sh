@@ -62,6 +62,17 @@ import json, sys
 sys.exit(0 if any(json.loads(l).get("dedup_lines_removed") for l in open(sys.argv[1])) else 1)
 PY
 conf_with exact.ini near=false lines=false; check exact exact.ini 3
+# files cut into 4 KiB chunks: one file's documents are spread over shards
+{ cat all.ini; printf '[run]\nshard_chunk_bytes = 4096\n'; } > chunk.ini; check chunk chunk.ini 3
+[ "$(ls chunk.out/shards/*.order | wc -l)" = 3 ] || fail "chunked run: shards"
+python3 - <<'PY' || fail "no file was split over shards"
+import glob, json, subprocess
+seen = {}
+for f in glob.glob("chunk.out/shards/*.jsonl.zst"):
+    for l in subprocess.run(["zstd", "-qdc", f], capture_output=True).stdout.splitlines():
+        seen.setdefault(json.loads(l)["source"], set()).add(f)
+assert any(len(v) > 1 for v in seen.values()), seen
+PY
 conf_with near.ini exact=false; check near near.ini 3
 conf_with glob.ini line_scope=global line_min_docs=3; check glob glob.ini 5
 conf_with low.ini threshold=0.3 bands=20 rows=3 reduce_tasks=3; check low low.ini 4
