@@ -482,6 +482,23 @@ static int run_cluster_phase(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
     }
     const dc_phase *ph = dc_cluster_find(v, n, a->cluster_phase);
     int rc;
+    /* The first map phase keeps the documents as they reach the corpus-wide
+     * stage in OUT/spool/NNNNN.spool; the later ones read them from there. */
+    const dc_phase *first_map = NULL;
+    for (size_t i = 0; i < n && !first_map; i++)
+        if (!v[i].reduce) first_map = &v[i];
+    char spool[PATH_MAX + 64], sdir[PATH_MAX + 16];
+    snprintf(sdir, sizeof sdir, "%s/spool", a->run.out_path);
+    snprintf(spool, sizeof spool, "%s/%05u.spool", sdir, sh->index);
+    if (ph && !ph->reduce && ph->stage[0]) {
+        a->run.spool_path = spool;
+        a->run.spool_mode = ph == first_map ? DC_SPOOL_WRITE : DC_SPOOL_READ;
+        if (ph == first_map && mkdir(sdir, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "docclean: cannot create %s: %s\n", sdir, strerror(errno));
+            free(v);
+            return DC_EXIT_RUNTIME;
+        }
+    }
     if (!ph || ph->reduce || !ph->stage[0]) {
         fprintf(stderr, "docclean: '%s' is not a map phase of this pipeline; its phases:", a->cluster_phase);
         for (size_t i = 0; i < n; i++) fprintf(stderr, " %s (%s)", v[i].name, v[i].reduce ? "reduce" : "map");

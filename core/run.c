@@ -27,6 +27,8 @@
 #include "run.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -576,6 +578,29 @@ static int spool_open(void)
     if (fd >= 0) unlink(path);
     free(path);
     return fd;
+}
+
+/* The persistent spool of a cluster map phase: written under a temporary
+ * name, fsynced and renamed by spool_commit(). */
+static int spool_create(const char *path)
+{
+    char tmp[PATH_MAX + 32];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    return open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+}
+
+static int spool_commit(int fd, const char *path)
+{
+    char tmp[PATH_MAX + 32];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int bad = fsync(fd) != 0;
+    bad |= close(fd) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        dc_log_core(DC_LOG_ERROR, "cannot write the spool %s: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
 }
 
 static void *reader_main(void *arg)
@@ -1149,6 +1174,13 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
             st.pre_end = i;
             break;
         }
+    /* A cluster map phase with a spool: the spool holds the documents as
+     * they reach the corpus-wide stage. */
+    for (size_t i = 0; i < p->n && o->spool_mode; i++)
+        if (p->stages[i]->desc.phases) {
+            st.pre_end = i;
+            break;
+        }
     st.spool_fd = -1;
     dc_input_errors ierr = {0};
     int rc = DC_EXIT_OK;
@@ -1178,13 +1210,22 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
     for (size_t i = 0; i < st.files.n; i++) st.rep.bytes_total += st.files.v[i].size;
     st.rep.files = st.files.n;
     uint64_t t0 = st.t_start = now_ns();
-    if (st.pre_end < p->n) {
+    if (o->spool_mode == DC_SPOOL_READ) {
+        st.use_spool = 1;
+        st.spool_fd = open(o->spool_path, O_RDONLY | O_CLOEXEC);
+        if (st.spool_fd < 0) {
+            dc_log_core(DC_LOG_ERROR, "cannot open the spool %s: %s (did the first map phase finish?)",
+                        o->spool_path, strerror(errno));
+            rc = DC_EXIT_RUNTIME;
+            goto out;
+        }
+    } else if (st.pre_end < p->n) {
         /* The prepass pass reads the input once, runs stages [0, pre_end)
          * and spools the documents; the main pass goes on from the spool.
          * Stages [0, pre_end), files and input errors are counted once, in
          * the prepass pass; bytes_read again as the spool is read back. */
         st.use_spool = 1;
-        st.spool_fd = spool_open();
+        st.spool_fd = o->spool_mode == DC_SPOOL_WRITE ? spool_create(o->spool_path) : spool_open();
         if (st.spool_fd < 0) {
             dc_log_core(DC_LOG_ERROR, "cannot create the prepass spool in %s: %s",
                         getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
@@ -1200,6 +1241,12 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
         dc_log_core(DC_LOG_DEBUG, "prepass pass: %.2f s (prepass calls %.2f s), spool %.1f MB",
                     (double)(now_ns() - t0) / 1e9, (double)st.prepass_ns / 1e9,
                     (double)st.spool_bytes / 1e6);
+        if (o->spool_mode == DC_SPOOL_WRITE) { /* this phase ends here */
+            if (spool_commit(st.spool_fd, o->spool_path) != 0 || finish_stages(p) != 0) rc = DC_EXIT_RUNTIME;
+            else if (st.rep.input_errors) rc = DC_EXIT_INPUT;
+            st.spool_fd = -1;
+            goto out;
+        }
         reset_stage_stats(p, st.pre_end);
         st.rep.bytes_read = 0;
         if (lseek(st.spool_fd, 0, SEEK_SET) != 0) {

@@ -28,7 +28,15 @@ typedef struct dc_run_opts {
     const char *order_path;
     const char *const *state_outputs;
     size_t nstate_outputs;
+    /* Cluster map phases: the first one runs the stages before the
+     * corpus-wide stage once and keeps the documents in a persistent spool
+     * (DC_SPOOL_WRITE: the run stops there); later phases continue from it
+     * (DC_SPOOL_READ) instead of reading and cleaning the input again. */
+    const char *spool_path;
+    int spool_mode;
 } dc_run_opts;
+
+enum { DC_SPOOL_NONE = 0, DC_SPOOL_WRITE = 1, DC_SPOOL_READ = 2 };
 
 /* Returns a DC_EXIT_* status. */
 int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opts *o);

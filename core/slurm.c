@@ -19,6 +19,7 @@
  */
 #include "slurm.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -938,6 +939,24 @@ static int write_marker(const char *path, const char *text)
     return rc;
 }
 
+static void remove_spool(const char *dir)
+{
+    char *sd = path_in(dir, "/spool");
+    DIR *d = opendir(sd);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l < 6 || strcmp(e->d_name + l - 6, ".spool") != 0) continue;
+        dc_buf b = {0};
+        dc_buf_printf(&b, "%s/%s", sd, e->d_name);
+        unlink(b.data);
+        dc_buf_free(&b);
+    }
+    if (d) closedir(d);
+    rmdir(sd);
+    free(sd);
+}
+
 /* `docclean slurm finish DIR`: merge the shards into DIR/final.jsonl (the
  * single-machine output, byte for byte), aggregate DIR/report.json, then
  * write DIR/final.done last. */
@@ -956,7 +975,10 @@ static int cmd_finish(int argc, char **argv)
     if (rc == DC_EXIT_OK && dc_slurm_write_report(r.dir, r.tasks, report) != 0) rc = DC_EXIT_RUNTIME;
     if (rc == DC_EXIT_OK && write_marker(done, "final.jsonl and report.json complete\n") != 0)
         rc = DC_EXIT_RUNTIME;
-    if (rc == DC_EXIT_OK) fprintf(stderr, "docclean: slurm: wrote %s and %s\n", final, report);
+    if (rc == DC_EXIT_OK) {
+        fprintf(stderr, "docclean: slurm: wrote %s and %s\n", final, report);
+        remove_spool(r.dir); /* the map phases' spools are not needed any more */
+    }
     free(final), free(report), free(done);
     free(r.dir), free(r.stages);
     return rc;

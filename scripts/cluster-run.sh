@@ -37,4 +37,5 @@ while read -r phase kind tasks output; do
 done <<< "$plan"
 "$D" merge "$OUT" -o "$OUT/final.jsonl"
 "$D" slurm report "$OUT" --shards "$N"
+rm -f "$OUT"/spool/*.spool; rmdir "$OUT/spool" 2>/dev/null || true   # the map phases' spools
 echo "cluster-run: $OUT/final.jsonl, report $OUT/report.json" >&2

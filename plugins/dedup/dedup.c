@@ -375,9 +375,14 @@ static long distinct_line_keys(dedup *d, const dc_doc *doc, u64map *seen, uint64
     return (long)unique_line_keys(d, doc);
 }
 
+static dc_verdict process_lines(dedup *d, dc_doc *doc);
+
 static int dedup_prepass(void *p, const dc_doc *doc)
 {
     dedup *d = p;
+    /* The lines phase of a cluster run spools the documents for the later
+     * phases: the core runs it as a prepass (it only reads documents). */
+    if (d->cl_phase == CL_LINES) return process_lines(d, (dc_doc *)doc) == DC_KEEP ? 0 : -1;
     if (d->plan.pix && (d->do_exact || d->do_near) && plan_add(d, doc) != 0) {
         d->host->log(d->stage, DC_LOG_ERROR, "keep=longest prepass: %s",
                      dx_error(d->plan.pix) ? dx_error(d->plan.pix) : dx_error(d->ix) ? dx_error(d->ix) : "index numbering");

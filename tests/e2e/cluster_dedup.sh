@@ -98,6 +98,11 @@ head -c 30 all1.out/dedup/drop/00000.bin > cut.bin; cp cut.bin all1.out/dedup/dr
 expect_contains err.txt "drop/00000.bin: truncated or corrupt record at byte"
 "$DOCCLEAN" cluster verify --task 0/4 --shards 1 -c all.ini all1.out 2>err.txt; expect_eq "task count" $? 1
 expect_contains err.txt "verify runs as reduce_tasks = 16 tasks, not 4"
+# the later map phases continue from the first one's spool; without it they
+# say so (and a finished run no longer needs it)
+[ ! -e all1.out/spool ] || fail "spools left after the run"
+"$DOCCLEAN" run -q -c all.ini --cluster-phase sign --force --shard 0/1 -o all1.out in 2>err.txt; expect_eq "no spool" $? 1
+expect_contains err.txt "all1.out/spool/00000.spool: No such file or directory (did the first map phase finish?)"
 # phase names are checked against the pipeline
 "$DOCCLEAN" run -c all.ini --cluster-phase nope --shard 0/2 -o x in 2>err.txt; expect_eq "bad phase" $? 2
 expect_contains err.txt "'nope' is not a map phase of this pipeline"
