@@ -373,7 +373,8 @@ int dcl_reduce_exact(const dcl_params *p, dcl_stats *st, char *err, size_t errle
     for (unsigned s = 0; s < p->nshards && p->do_exact; s++) {
         reader r;
         char rel[64];
-        snprintf(rel, sizeof rel, "sign/%05u.exact", s);
+        /* the sign phase split each shard's hashes by first 8 bytes mod T */
+        snprintf(rel, sizeof rel, "sign/%05u.x%04u", s, p->task);
         if (rd_open(&r, p->dir, rel, DCL_MAGIC_EXACT, err, errlen)) return free(v), -1;
         for (;;) {
             exact_rec e;
@@ -381,10 +382,6 @@ int dcl_reduce_exact(const dcl_params *p, dcl_stats *st, char *err, size_t errle
             if (g == 0) break;
             if (g < 0 || rd_get(&r, &e.pos, 8, 0) < 0) return free(v), truncated(&r, err, errlen);
             st->records++;
-            /* task t owns the hashes whose first 8 bytes are t mod ntasks */
-            uint64_t h0;
-            memcpy(&h0, e.h, 8);
-            if (h0 % p->ntasks != p->task) continue;
             if (n == cap) v = xrealloc(v, (cap = cap ? cap * 2 : 4096) * sizeof *v);
             v[n++] = e;
         }

@@ -93,7 +93,7 @@ typedef struct dedup {
     /* cluster runs */
     const dc_cluster_ctx *cl;
     int cl_phase;
-    dcl_writer *cl_lines, cl_exact, cl_docs, *cl_bands;
+    dcl_writer *cl_lines, *cl_exact, cl_docs, *cl_bands;
     unsigned reduce_tasks; /* T: partitions of the line and exact phases */
     u64map line_set;   /* lines removed run-wide (sign, apply) */
     u64map cl_seen;    /* lines: texts this shard already recorded */
@@ -169,8 +169,12 @@ static int cluster_open(dedup *d, char *err, size_t errlen)
     if ((d->cl_phase == CL_SIGN || d->cl_phase == CL_APPLY) && d->do_lines)
         rc = dcl_load_line_set(c->dir, d->reduce_tasks, &d->line_set, e, sizeof e);
     if (!rc && d->cl_phase == CL_SIGN) {
-        snprintf(rel, sizeof rel, "sign/%05u.exact", c->shard);
-        rc = dcl_open(&d->cl_exact, c->dir, rel, DCL_MAGIC_EXACT, e, sizeof e);
+        d->cl_exact = calloc(d->reduce_tasks, sizeof *d->cl_exact);
+        if (!d->cl_exact) abort();
+        for (unsigned t = 0; !rc && t < d->reduce_tasks; t++) { /* exact task t reads only its part */
+            snprintf(rel, sizeof rel, "sign/%05u.x%04u", c->shard, t);
+            rc = dcl_open(&d->cl_exact[t], c->dir, rel, DCL_MAGIC_EXACT, e, sizeof e);
+        }
         snprintf(rel, sizeof rel, "sign/%05u.docs", c->shard);
         if (!rc) rc = dcl_open(&d->cl_docs, c->dir, rel, DCL_MAGIC_DOCS, e, sizeof e);
         d->cl_bands = calloc((size_t)d->mh.bands, sizeof *d->cl_bands);
@@ -191,7 +195,10 @@ static void cluster_close(dedup *d)
     for (unsigned t = 0; d->cl_lines && t < d->reduce_tasks; t++) dcl_abort(&d->cl_lines[t]);
     free(d->cl_lines);
     d->cl_lines = NULL;
-    dcl_abort(&d->cl_exact), dcl_abort(&d->cl_docs);
+    for (unsigned t = 0; d->cl_exact && t < d->reduce_tasks; t++) dcl_abort(&d->cl_exact[t]);
+    free(d->cl_exact);
+    d->cl_exact = NULL;
+    dcl_abort(&d->cl_docs);
     for (int b = 0; d->cl_bands && b < d->mh.bands; b++) dcl_abort(&d->cl_bands[b]);
     free(d->cl_bands);
     d->cl_bands = NULL;
@@ -679,8 +686,11 @@ static dc_verdict process_sign(dedup *d, dc_doc *doc)
     uint64_t pos = d->host->doc_position(doc);
     hash_doc(d, doc->text, doc->len, &h);
     if (d->do_exact) {
-        dcl_put(&d->cl_exact, h.exact, 16);
-        dcl_put_u64(&d->cl_exact, pos);
+        uint64_t h0;
+        memcpy(&h0, h.exact, 8);
+        dcl_writer *w = &d->cl_exact[h0 % d->reduce_tasks];
+        dcl_put(w, h.exact, 16);
+        dcl_put_u64(w, pos);
     }
     uint8_t flags = h.use_near ? 1 : 0;
     size_t idlen = doc->id ? strlen(doc->id) : 0;
@@ -709,7 +719,8 @@ static dc_verdict process_apply(dedup *d, dc_doc *doc)
 static int cluster_finish(dedup *d, char *err, size_t errlen)
 {
     char e[1024];
-    int rc = dcl_commit(&d->cl_exact, e, sizeof e) || dcl_commit(&d->cl_docs, e, sizeof e);
+    int rc = dcl_commit(&d->cl_docs, e, sizeof e);
+    for (unsigned t = 0; !rc && d->cl_exact && t < d->reduce_tasks; t++) rc = dcl_commit(&d->cl_exact[t], e, sizeof e);
     for (unsigned t = 0; !rc && d->cl_lines && t < d->reduce_tasks; t++) rc = dcl_commit(&d->cl_lines[t], e, sizeof e);
     for (int b = 0; !rc && d->cl_bands && b < d->mh.bands; b++) rc = dcl_commit(&d->cl_bands[b], e, sizeof e);
     if (rc) snprintf(err, errlen, "dedup: %s", e);
@@ -730,7 +741,8 @@ static int dedup_reduce(void *p, char *err, size_t errlen)
     dcl_stats st = {0};
     char e[2048] = "";
     int rc;
-    if ((!strcmp(c->phase, "linewin") || !strcmp(c->phase, "linecount") || !strcmp(c->phase, "verify")) &&
+    if ((!strcmp(c->phase, "linewin") || !strcmp(c->phase, "linecount") || !strcmp(c->phase, "verify") ||
+         !strcmp(c->phase, "exact")) &&
         prm.ntasks != d->reduce_tasks)
         rc = -1, snprintf(e, sizeof e, "%s runs as reduce_tasks = %u tasks, not %u", c->phase, d->reduce_tasks, prm.ntasks);
     else if (!strcmp(c->phase, "linewin")) rc = dcl_reduce_linewin(&prm, &st, e, sizeof e);
