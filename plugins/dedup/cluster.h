@@ -4,7 +4,7 @@
  *
  * The single-machine stage (dedup.c) decides each document in input order
  * against everything indexed before it.  A cluster run reaches the same
- * decisions in seven phases, with documents named by their global position
+ * decisions in nine phases, with documents named by their global position
  * (host->doc_position), so "earlier" means the same everywhere:
  *
  *   lines     (map, per shard)  each distinct text's eligible line keys,
