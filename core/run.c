@@ -529,6 +529,16 @@ static int full_read(int fd, void *p, size_t n)
     return 1;
 }
 
+/* Either reader: no more batches will come. */
+static void reader_finished(run_state *st)
+{
+    pthread_mutex_lock(&st->lock);
+    st->reader_done = 1;
+    pthread_cond_broadcast(&st->cv_done);
+    pthread_cond_broadcast(&st->cv_work);
+    pthread_mutex_unlock(&st->lock);
+}
+
 /* Main-pass reader: hand the spool's blocks to the workers in order. */
 static void *spool_reader_main(void *arg)
 {
@@ -557,11 +567,7 @@ static void *spool_reader_main(void *arg)
         st->cur = b;
         flush_batch(st);
     }
-    pthread_mutex_lock(&st->lock);
-    st->reader_done = 1;
-    pthread_cond_broadcast(&st->cv_done);
-    pthread_cond_broadcast(&st->cv_work);
-    pthread_mutex_unlock(&st->lock);
+    reader_finished(st);
     return NULL;
 }
 
@@ -631,11 +637,7 @@ static void *reader_main(void *arg)
         atomic_fetch_add(&st->rep.files_done, 1);
     }
     flush_batch(st);
-    pthread_mutex_lock(&st->lock);
-    st->reader_done = 1;
-    pthread_cond_broadcast(&st->cv_done);
-    pthread_cond_broadcast(&st->cv_work);
-    pthread_mutex_unlock(&st->lock);
+    reader_finished(st);
     return NULL;
 }
 
@@ -1227,8 +1229,10 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
         st.use_spool = 1;
         st.spool_fd = o->spool_mode == DC_SPOOL_WRITE ? spool_create(o->spool_path) : spool_open();
         if (st.spool_fd < 0) {
-            dc_log_core(DC_LOG_ERROR, "cannot create the prepass spool in %s: %s",
-                        getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+            dc_log_core(DC_LOG_ERROR, "cannot create the spool %s%s: %s",
+                        o->spool_mode == DC_SPOOL_WRITE ? o->spool_path : "in ",
+                        o->spool_mode == DC_SPOOL_WRITE ? ".tmp"
+                        : getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
                         strerror(errno));
             rc = DC_EXIT_RUNTIME;
             goto out;

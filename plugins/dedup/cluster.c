@@ -225,8 +225,8 @@ static uint64_t *posmap_slot(posmap *m, uint64_t key, int *fresh)
 }
 
 /* linewin pass over partition p->task of every shard's lines files: pass 1
- * (counts == NULL) finds each text's first position, pass 2 hands the
- * winners' keys to `emit`. */
+ * (out == NULL) finds each text's first position, pass 2 writes the
+ * winners' keys to out[key % ntasks]. */
 static int lines_pass(const dcl_params *p, posmap *first, dcl_writer *out, dcl_stats *st, char *err, size_t errlen)
 {
     uint64_t *keys = NULL;
@@ -616,34 +616,57 @@ static int verify_owns(const dcl_params *p, uint64_t j)
     return mix(j) % p->ntasks == p->task;
 }
 
+/* One record of a shard's .docs file (sign phase): position, sketch (when
+ * the document was long enough for MinHash) and id. */
+typedef struct docs_rec {
+    uint64_t pos;
+    int has_sketch;
+    uint8_t *sketch; /* K bytes, caller's buffer */
+    uint16_t idlen;
+    char id[65536];
+} docs_rec;
+
+/* 1 = a record, 0 = end of file, -1 = truncated (err set, reader closed). */
+static int docs_next(reader *r, int k, docs_rec *d, char *err, size_t errlen)
+{
+    uint8_t flags;
+    int g = rd_get(r, &d->pos, 8, 1);
+    if (g == 0) return 0;
+    if (g < 0 || rd_get(r, &flags, 1, 0) < 0 || ((flags & 1) && rd_get(r, d->sketch, (size_t)k, 0) < 0) ||
+        rd_get(r, &d->idlen, 2, 0) < 0 || (d->idlen && rd_get(r, d->id, d->idlen, 0) < 0))
+        return truncated(r, err, errlen);
+    d->has_sketch = flags & 1;
+    return 1;
+}
+
+static int docs_open(const dcl_params *p, unsigned shard, reader *r, char *err, size_t errlen)
+{
+    char rel[64];
+    snprintf(rel, sizeof rel, "sign/%05u.docs", shard);
+    return rd_open(r, p->dir, rel, DCL_MAGIC_DOCS, err, errlen);
+}
+
 /* Sketches of the positions P[0..nP) from every shard's .docs file. */
 static int sketch_pass(const dcl_params *p, const uint64_t *P, size_t nP, uint8_t *sk, dcl_stats *st, char *err,
                        size_t errlen)
 {
-    char id[65536];
-    uint8_t *tmp = xrealloc(NULL, (size_t)p->k);
-    for (unsigned s = 0; s < p->nshards; s++) {
+    docs_rec *d = xrealloc(NULL, sizeof *d);
+    d->sketch = xrealloc(NULL, (size_t)p->k);
+    int rc = 0;
+    for (unsigned s = 0; !rc && s < p->nshards; s++) {
         reader r;
-        char rel[64];
-        snprintf(rel, sizeof rel, "sign/%05u.docs", s);
-        if (rd_open(&r, p->dir, rel, DCL_MAGIC_DOCS, err, errlen)) return free(tmp), -1;
-        for (;;) {
-            uint64_t pos;
-            uint8_t flags;
-            uint16_t idlen;
-            int g = rd_get(&r, &pos, 8, 1);
-            if (g == 0) break;
-            if (g < 0 || rd_get(&r, &flags, 1, 0) < 0 || ((flags & 1) && rd_get(&r, tmp, (size_t)p->k, 0) < 0) ||
-                rd_get(&r, &idlen, 2, 0) < 0 || (idlen && rd_get(&r, id, idlen, 0) < 0))
-                return free(tmp), truncated(&r, err, errlen);
-            size_t i = (flags & 1) ? find_u64(P, nP, pos) : (size_t)-1;
-            if (i != (size_t)-1) memcpy(sk + i * (size_t)p->k, tmp, (size_t)p->k);
+        if ((rc = docs_open(p, s, &r, err, errlen)) != 0) break;
+        while ((rc = docs_next(&r, p->k, d, err, errlen)) == 1) {
+            size_t i = d->has_sketch ? find_u64(P, nP, d->pos) : (size_t)-1;
+            if (i != (size_t)-1) memcpy(sk + i * (size_t)p->k, d->sketch, (size_t)p->k);
         }
-        st->bytes_in += r.bytes;
-        rd_close(&r);
+        if (rc == 0) {
+            st->bytes_in += r.bytes;
+            rd_close(&r);
+        }
     }
-    free(tmp);
-    return 0;
+    free(d->sketch), free(d);
+    return rc;
 }
 
 typedef struct jlist {
@@ -738,35 +761,30 @@ typedef struct decide_state {
  * the ids of the roots in R. */
 static int ids_pass(const dcl_params *p, decide_state *ds, dcl_stats *st, char *err, size_t errlen)
 {
-    char id[65536];
-    for (unsigned s = 0; s < p->nshards; s++) {
+    docs_rec *d = xrealloc(NULL, sizeof *d);
+    d->sketch = xrealloc(NULL, (size_t)p->k);
+    int rc = 0;
+    for (unsigned s = 0; !rc && s < p->nshards; s++) {
         reader r;
-        char rel[64];
-        snprintf(rel, sizeof rel, "sign/%05u.docs", s);
-        if (rd_open(&r, p->dir, rel, DCL_MAGIC_DOCS, err, errlen)) return -1;
-        for (;;) {
-            uint64_t pos;
-            uint8_t flags;
-            uint16_t idlen;
-            int g = rd_get(&r, &pos, 8, 1);
-            if (g == 0) break;
-            if (g < 0 || rd_get(&r, &flags, 1, 0) < 0 || ((flags & 1) && fseek(r.f, p->k, SEEK_CUR) != 0) ||
-                rd_get(&r, &idlen, 2, 0) < 0 || (idlen && rd_get(&r, id, idlen, 0) < 0))
-                return truncated(&r, err, errlen);
+        if ((rc = docs_open(p, s, &r, err, errlen)) != 0) break;
+        while ((rc = docs_next(&r, p->k, d, err, errlen)) == 1) {
             ds->docs++;
-            size_t di = find_u64(ds->D, ds->nD, pos);
+            size_t di = find_u64(ds->D, ds->nD, d->pos);
             if (di != (size_t)-1) ds->Dshard[di] = s + 1;
-            size_t i = find_u64(ds->R, ds->nR, pos);
+            size_t i = find_u64(ds->R, ds->nR, d->pos);
             if (i != (size_t)-1) {
-                ds->rid[i] = xrealloc(NULL, idlen + 1u);
-                copy(ds->rid[i], id, idlen);
-                ds->ridlen[i] = idlen;
+                ds->rid[i] = xrealloc(NULL, d->idlen + 1u);
+                copy(ds->rid[i], d->id, d->idlen);
+                ds->ridlen[i] = d->idlen;
             }
         }
-        st->bytes_in += r.bytes;
-        rd_close(&r);
+        if (rc == 0) {
+            st->bytes_in += r.bytes;
+            rd_close(&r);
+        }
     }
-    return 0;
+    free(d->sketch), free(d);
+    return rc;
 }
 
 static void add_drop(decide_state *ds, uint64_t pos, uint64_t root, double sim, int exact)
