@@ -2,7 +2,9 @@
  * decode.c - turn the bytes of an input document into UTF-8.
  *
  * Detection order (dc_decode with forced == NULL):
- *   1. A BOM decides: UTF-8 BOM is stripped, UTF-16LE/BE BOMs are decoded.
+ *   1. A BOM decides: UTF-8 BOM is stripped, UTF-32LE/BE and UTF-16LE/BE
+ *      BOMs are decoded.  UTF-32LE's BOM (FF FE 00 00) starts with
+ *      UTF-16LE's (FF FE), so UTF-32 is checked first.
  *   2. Strictly valid UTF-8 (no overlongs, surrogates or > U+10FFFF) is
  *      taken as is.  This is the hot path: one validating scan, one copy.
  *   3. Otherwise the text is decoded as UTF-8 (bad bytes → U+FFFD), as
@@ -59,10 +61,10 @@ static const char FFFD[3] = {'\xef', '\xbf', '\xbd'};
 
 /* ---------------- per-thread converters ---------------- */
 
-enum { CV_GB18030, CV_BIG5HKSCS, CV_UTF16LE, CV_UTF16BE, CV_NFIXED };
+enum { CV_GB18030, CV_BIG5HKSCS, CV_UTF16LE, CV_UTF16BE, CV_UTF32LE, CV_UTF32BE, CV_NFIXED };
 
 static const char *const cv_names[CV_NFIXED] = {"GB18030", "BIG5-HKSCS", "UTF-16LE",
-                                                "UTF-16BE"};
+                                                "UTF-16BE", "UTF-32LE", "UTF-32BE"};
 
 typedef struct converters {
     iconv_t fixed[CV_NFIXED];
@@ -305,6 +307,8 @@ static int forced_kind(const char *f, const char **label)
     if (!strcasecmp(f, "utf-8") || !strcasecmp(f, "utf8")) return *label = "utf-8", 3;
     if (!strcasecmp(f, "utf-16le")) return *label = "utf-16le", 4;
     if (!strcasecmp(f, "utf-16be")) return *label = "utf-16be", 5;
+    if (!strcasecmp(f, "utf-32le")) return *label = "utf-32le", 6;
+    if (!strcasecmp(f, "utf-32be")) return *label = "utf-32be", 7;
     return 0;
 }
 
@@ -321,6 +325,8 @@ static int decode_forced(const char *in, size_t len, const char *forced, dc_deco
         return 1;
     case 4: decode_with(CV_UTF16LE, label, in, len, out); return 1;
     case 5: decode_with(CV_UTF16BE, label, in, len, out); return 1;
+    case 6: decode_with(CV_UTF32LE, label, in, len, out); return 1;
+    case 7: decode_with(CV_UTF32BE, label, in, len, out); return 1;
     }
     iconv_t cd = get_other(forced);
     if (cd == (iconv_t)-1) return 0; /* unknown name: detect instead */
@@ -370,17 +376,21 @@ int dc_decode(const char *bytes, size_t len, const char *forced, dc_decoded *out
     if (!bytes) len = 0;
     if (forced && *forced && decode_forced(bytes, len, forced, out)) {
         const char *why = NULL;
-        if (strncmp(out->encoding, "utf-16", 6) != 0) why = binary_check(bytes, len, out->invalid_bytes);
+        if (strncmp(out->encoding, "utf-16", 6) != 0 && strncmp(out->encoding, "utf-32", 6) != 0)
+            why = binary_check(bytes, len, out->invalid_bytes);
         out->binary = why != NULL;
         out->binary_reason = why;
         return 0;
     }
 
     dc_buf b = {0};
-    if (len >= 2 && (!memcmp(bytes, "\xff\xfe", 2) || !memcmp(bytes, "\xfe\xff", 2))) {
+    int bom32 = len >= 4 && (!memcmp(bytes, "\xff\xfe\0\0", 4) || !memcmp(bytes, "\0\0\xfe\xff", 4));
+    if (bom32 || (len >= 2 && (!memcmp(bytes, "\xff\xfe", 2) || !memcmp(bytes, "\xfe\xff", 2)))) {
         int le = bytes[0] == '\xff';
-        decode_with(le ? CV_UTF16LE : CV_UTF16BE, le ? "utf-16le" : "utf-16be", bytes + 2,
-                    len - 2, out);
+        if (bom32)
+            decode_with(le ? CV_UTF32LE : CV_UTF32BE, le ? "utf-32le" : "utf-32be", bytes + 4, len - 4, out);
+        else
+            decode_with(le ? CV_UTF16LE : CV_UTF16BE, le ? "utf-16le" : "utf-16be", bytes + 2, len - 2, out);
         if (out->invalid_bytes * 10 > (uint64_t)len * 3) {
             out->binary = 1;
             out->binary_reason = "more than 30% undecodable or control bytes";

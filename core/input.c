@@ -8,6 +8,10 @@
  * a directory already on the current path (a loop), which is skipped.
  * Problems with a path (does not exist, directory cannot be read, dangling
  * link) are collected in dc_input_errors and the rest of the input goes on.
+ * FIFOs, sockets and devices found inside a directory are not documents
+ * (opening a FIFO would block the run): they are skipped with a warning
+ * naming them, so nothing is left out without a word.  Given as an INPUT
+ * argument they are read (bounded by [input] max_doc_bytes).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,7 +21,9 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "core.h"
 #include "io.h"
+#include "json_scan.h"
 
 /* Directories on the path from the argument down to the current one. */
 typedef struct dir_stack {
@@ -118,6 +124,15 @@ static char **list_dir(const char *path, size_t *count)
     return names ? names : dc_xcalloc(1, sizeof *names);
 }
 
+static const char *special_kind(mode_t m)
+{
+    if (S_ISFIFO(m)) return "a FIFO";
+    if (S_ISSOCK(m)) return "a socket";
+    if (S_ISCHR(m)) return "a character device";
+    if (S_ISBLK(m)) return "a block device";
+    return "a special file";
+}
+
 static void walk(const char *path, const char *rel, const struct stat *st, dir_stack *stack,
                  const dc_input_opts *opts, dc_input_list *out, dc_input_errors *errs)
 {
@@ -146,7 +161,10 @@ static void walk(const char *path, const char *rel, const struct stat *st, dir_s
             walk(child, crel, &cst, stack, opts, out, errs);
         } else if (S_ISREG(cst.st_mode)) {
             add_file(out, child, crel, &cst, opts);
-        } /* sockets, fifos, devices inside a tree are not documents */
+        } else {
+            dc_log_core(DC_LOG_WARN, "input: %s: skipped: %s, not a regular file", child,
+                        special_kind(cst.st_mode));
+        }
         free(child);
         free(crel);
         free(names[i]);
@@ -186,6 +204,28 @@ void dc_inputs_collect(char *const *args, size_t nargs, const dc_input_opts *opt
             add_file(out, a, base_name(a), S_ISREG(st.st_mode) ? &st : NULL, opts);
         }
     }
+}
+
+char *dc_path_display(const char *raw)
+{
+    static const char hex[] = "0123456789abcdef";
+    dc_buf b = {0};
+    size_t n = strlen(raw), i = 0;
+    dc_buf_reserve(&b, n);
+    while (i < n) {
+        size_t ok = dc_utf8_valid_prefix(raw + i, n - i);
+        for (size_t k = 0; k < ok; k++) {
+            if (raw[i + k] == '\\') dc_buf_putc(&b, '\\');
+            dc_buf_putc(&b, raw[i + k]);
+        }
+        i += ok;
+        if (i < n) { /* one byte that does not start a valid sequence */
+            unsigned char c = (unsigned char)raw[i++];
+            char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+            dc_buf_append(&b, esc, 4);
+        }
+    }
+    return dc_buf_take(&b, NULL);
 }
 
 void dc_input_list_free(dc_input_list *l)

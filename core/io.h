@@ -44,7 +44,14 @@ typedef struct dc_input_opts {
     int defer_parse;        /* JSONL: return raw lines (needs_parse = 1) and let the
                                caller parse them with dc_raw_doc_parse, so the run
                                loop can parse on its worker threads               */
+    uint64_t max_doc_bytes; /* [input] max_doc_bytes: a plain file or a JSONL line
+                               longer than this is rejected (stage "input") with
+                               its size and xxh3 hash, never buffered whole;
+                               0 = no limit                                       */
 } dc_input_opts;
+
+/* [input] max_doc_bytes when the config does not set it (256 MiB). */
+#define DC_DEFAULT_MAX_DOC_BYTES ((uint64_t)256 << 20)
 
 typedef struct dc_input_list {
     dc_input_file *v;
@@ -69,6 +76,11 @@ typedef struct dc_input_errors {
 void dc_inputs_collect(char *const *args, size_t nargs, const dc_input_opts *opts,
                        dc_input_list *out, dc_input_errors *errs);
 void dc_input_list_free(dc_input_list *l);
+/* A file name as it appears in ids and "source" fields: valid UTF-8 is
+ * kept, every byte that is not part of valid UTF-8 becomes \xHH (two hex
+ * digits) and a backslash becomes \\, so different names never collide and the
+ * original bytes can be recovered.  Malloc'd. */
+char *dc_path_display(const char *raw);
 void dc_input_errors_free(dc_input_errors *e);
 
 /* ---------------- reading documents ---------------- */

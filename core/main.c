@@ -17,6 +17,7 @@
 #include "slurm_util.h"
 #include "explain.h"
 #include "loader.h"
+#include "outpaths.h"
 #include "run.h"
 #include "slurm.h"
 #include "state.h"
@@ -91,6 +92,8 @@ static const dc_option_decl input_section_opts[] = {
     {"compression", DC_OPT_ENUM, "auto", "input compression", "auto|none|gzip|zstd"},
     {"text_field", DC_OPT_STRING, "text", "JSONL field holding the text", NULL},
     {"encoding", DC_OPT_STRING, NULL, "force an input encoding (default: detect)", NULL},
+    {"max_doc_bytes", DC_OPT_INT, "268435456",
+     "a plain file or JSONL line longer than this is rejected with its size and hash (0 = no limit)", NULL},
     {NULL, 0, NULL, NULL, NULL},
 };
 static const dc_option_decl pipeline_section_opts[] = {
@@ -178,6 +181,14 @@ static int resolve_options(cli *a)
     if (!a->run.in.text_field) a->run.in.text_field = h->opt_str(a->input_sec, "text_field");
     a->run.in.defer_parse = 1; /* JSON is parsed on the worker threads */
     if (!a->run.in.encoding) a->run.in.encoding = h->opt_str(a->input_sec, "encoding");
+    int64_t maxdoc = h->opt_int(a->input_sec, "max_doc_bytes");
+    if (maxdoc < 0 || maxdoc > ((int64_t)1 << 50)) {
+        const char *w = h->opt_where(a->input_sec, "max_doc_bytes");
+        fprintf(stderr, "docclean: config error: %s%s[input] max_doc_bytes: must be 0 (no limit) or 1 .. 2^50\n",
+                w ? w : "", w ? ": " : "");
+        return DC_EXIT_CONFIG;
+    }
+    a->run.in.max_doc_bytes = (uint64_t)maxdoc;
     if ((int)a->run.in.format < 0 || (int)a->run.in.compress < 0) {
         fprintf(stderr, "docclean: --format takes auto|text|jsonl, --compression auto|none|gzip|zstd\n");
         return DC_EXIT_USAGE;
@@ -286,6 +297,8 @@ static int parse_cli(cli *a, int argc, char **argv)
 static char *default_rejects(const char *out)
 {
     if (!out || !strcmp(out, "-")) return NULL;
+    struct stat st; /* -o /dev/null: no "/dev/null.rejects.jsonl" */
+    if (stat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return NULL;
     size_t n = strlen(out);
     while (n && out[n - 1] == '/') n--;
     char *p = malloc(n + 32);
@@ -683,6 +696,23 @@ static int cmd_status(int argc, char **argv)
     return dc_state_print_status(dir, limit > 0 ? limit : 20);
 }
 
+/* Every output location is checked before anything is read (outpaths.c):
+ * with --state or --shard, -o is a directory. */
+static int check_outputs(const cli *a, int out_is_dir)
+{
+    dc_outpath outs[] = {
+        {"-o", a->run.out_path ? a->run.out_path : "-", out_is_dir || a->run.out_format == DC_OUT_TEXTDIR},
+        {"--rejects", a->run.rejects_path, 0},
+        {"--stats", a->run.stats_path, 0},
+    };
+    char err[PATH_MAX * 3];
+    if (dc_outpaths_check(outs, 3, a->inputs, a->ninputs, err, sizeof err) != 0) {
+        fprintf(stderr, "docclean: %s; nothing was read\n", err);
+        return DC_EXIT_USAGE;
+    }
+    return DC_EXIT_OK;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     cli a;
@@ -726,6 +756,9 @@ static int cmd_run(int argc, char **argv)
             dc_cluster_set(&cctx);
         }
     }
+    if (rc == DC_EXIT_OK && !state_dir && !shard.count && !a.run.rejects_path)
+        a.run.rejects_path = rej = default_rejects(a.run.out_path);
+    if (rc == DC_EXIT_OK) rc = check_outputs(&a, state_dir || shard.count);
     if (rc == DC_EXIT_OK && shard.count && state_dir) {
         fprintf(stderr, "docclean: --shard and --state do not combine\n");
         rc = DC_EXIT_USAGE;
@@ -737,7 +770,6 @@ static int cmd_run(int argc, char **argv)
         } else if (shard.count) {
             rc = run_shard(&a, pl, &shard);
         } else {
-            if (!a.run.rejects_path) a.run.rejects_path = rej = default_rejects(a.run.out_path);
             rc = dc_run(pl, a.inputs, a.ninputs, &a.run);
         }
     }

@@ -13,11 +13,24 @@
  * Nothing is ever silently lost.  A broken JSON line becomes a rejected
  * document holding the raw line; a truncated or corrupt compressed stream
  * ends the file with one rejected document holding the bytes after the last
- * complete document.  Lines can be hundreds of megabytes: the line buffer
- * grows as needed and lines are parsed in place.
+ * complete document, and the reason gives the compressed byte offset.  gzip
+ * is inflated here rather than with gzread(), which silently drops whatever
+ * follows a member when it is not another member (trailing garbage, or a
+ * member whose header a crash during an append damaged).
+ *
+ * Memory per document is bounded by [input] max_doc_bytes.  Lines can be
+ * hundreds of megabytes (the line buffer grows as needed and lines are
+ * parsed in place), but a plain file or a line longer than the bound is
+ * never buffered whole: the reader keeps reading it through a streaming
+ * xxh3 hash and hands out a reject carrying only its size and hash.  An
+ * oversized plain file is read to its end when it is a regular uncompressed
+ * file (so the size is exact); anything else (/dev/zero, a FIFO, stdin, a
+ * decompression bomb) is not read past the bound, and its size is "at
+ * least" what was read.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
@@ -26,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -39,7 +53,15 @@ struct dc_reader {
     /* byte source */
     dc_compress comp;
     int fd, own_fd;
-    gzFile gz;
+    int regular;      /* the descriptor is a regular file */
+    z_stream gzs;     /* gzip: inflate state (windowBits 15 + 16: gzip members) */
+    gz_header gzhdr;  /* .done tells a bad header from bad data */
+    unsigned char *gzin;
+    int gz_live;      /* gzs initialised */
+    int gz_between;   /* a member just ended: what follows must be another one */
+    uint64_t gz_read; /* compressed bytes read from fd so far */
+    uint64_t gz_member; /* compressed offset where the current member starts */
+    uint64_t z_read;  /* zstd: compressed bytes read from fd so far */
     ZSTD_DCtx *zd;
     char *zin;
     ZSTD_inBuffer zib;
@@ -61,6 +83,7 @@ struct dc_reader {
     int skip_partial;   /* a range starts mid-line: that line is not ours  */
     dc_jscan scan;      /* reused by the fast JSONL path */
     int defer_parse;    /* hand out raw lines (see dc_raw_doc_parse) */
+    uint64_t max_doc;   /* [input] max_doc_bytes, 0 = no limit */
 };
 
 /* ---------------- byte sources ---------------- */
@@ -82,18 +105,76 @@ static ssize_t read_fd(dc_reader *r, char *dst, size_t n)
     }
 }
 
+#define GZ_IN_CHUNK (256u * 1024)
+
+static void gz_fail(dc_reader *r, const char *what, uint64_t off)
+{
+    r->src_failed = 1;
+    snprintf(r->srcerr, sizeof r->srcerr, "truncated or corrupt gzip stream: %s at byte offset %llu", what,
+             (unsigned long long)off);
+}
+
+/* Inflate gzip members one after the other.  zlib's inflate with
+ * windowBits 15+16 parses one member (header, data, trailer) and stops;
+ * after it, either the file ends or the next member starts - anything else
+ * is reported with the offset where the bad bytes begin. */
 static ssize_t read_gzip(dc_reader *r, char *dst, size_t n)
 {
+    if (r->src_failed) return -1;
     if (n > (1u << 30)) n = 1u << 30;
-    int got = gzread(r->gz, dst, (unsigned)n);
-    int errnum = Z_OK;
-    const char *msg = gzerror(r->gz, &errnum);
-    if (got < 0 || (got == 0 && errnum != Z_OK)) {
-        if (errnum == Z_ERRNO) msg = strerror(errno);
-        src_fail(r, "truncated or corrupt gzip stream: %s", msg);
-        return -1;
+    r->gzs.next_out = (unsigned char *)dst;
+    r->gzs.avail_out = (unsigned)n;
+    for (;;) {
+        if (r->gzs.avail_in == 0 && !r->zeof) {
+            ssize_t got = read_fd(r, (char *)r->gzin, GZ_IN_CHUNK);
+            if (got < 0) return -1;
+            if (got == 0) r->zeof = 1;
+            r->gz_read += (uint64_t)got;
+            r->gzs.next_in = r->gzin;
+            r->gzs.avail_in = (unsigned)got;
+        }
+        uint64_t pos = r->gz_read - r->gzs.avail_in; /* compressed offset of next_in */
+        if (r->gz_between) {
+            if (r->gzs.avail_in == 0) return 0; /* end of file right after a member */
+            r->gz_between = 0;
+            r->gz_member = pos;
+            inflateReset(&r->gzs);
+            inflateGetHeader(&r->gzs, &r->gzhdr);
+        }
+        if (r->gzs.avail_in == 0) { /* end of file inside a member */
+            char what[120];
+            snprintf(what, sizeof what, "unexpected end of file in the gzip member starting at byte offset %llu",
+                     (unsigned long long)r->gz_member);
+            gz_fail(r, what, r->gz_read);
+            return -1;
+        }
+        int zr = inflate(&r->gzs, Z_NO_FLUSH);
+        size_t produced = n - r->gzs.avail_out;
+        if (zr == Z_STREAM_END) {
+            r->gz_between = 1;
+        } else if (zr == Z_DATA_ERROR || zr == Z_NEED_DICT || zr == Z_MEM_ERROR || zr == Z_STREAM_ERROR) {
+            char what[200];
+            const char *msg = r->gzs.msg ? r->gzs.msg : "corrupt data";
+            if (r->gzhdr.done != 1 && r->gz_member) /* garbage, or a damaged header, after a member */
+                snprintf(what, sizeof what, "the bytes after the last complete gzip member are not a gzip member (%s)",
+                         msg);
+            else if (r->gzhdr.done != 1)
+                snprintf(what, sizeof what, "not a gzip file (%s)", msg);
+            else
+                snprintf(what, sizeof what, "%s in the gzip member starting at byte offset %llu", msg,
+                         (unsigned long long)r->gz_member);
+            gz_fail(r, what, r->gzhdr.done == 1 ? r->gz_read - r->gzs.avail_in : r->gz_member);
+            return produced ? (ssize_t)produced : -1; /* the error comes back on the next call */
+        }
+        if (produced) return (ssize_t)produced;
     }
-    return got;
+}
+
+static void zstd_fail(dc_reader *r, const char *what)
+{
+    r->src_failed = 1;
+    snprintf(r->srcerr, sizeof r->srcerr, "truncated or corrupt zstd stream: %s at byte offset %llu", what,
+             (unsigned long long)(r->z_read - (r->zib.size - r->zib.pos)));
 }
 
 static ssize_t read_zstd(dc_reader *r, char *dst, size_t n)
@@ -103,6 +184,7 @@ static ssize_t read_zstd(dc_reader *r, char *dst, size_t n)
             ssize_t got = read_fd(r, r->zin, ZSTD_DStreamInSize());
             if (got < 0) return -1;
             if (got == 0) r->zeof = 1;
+            r->z_read += (uint64_t)got;
             r->zib.src = r->zin;
             r->zib.size = (size_t)got;
             r->zib.pos = 0;
@@ -111,14 +193,14 @@ static ssize_t read_zstd(dc_reader *r, char *dst, size_t n)
         ZSTD_outBuffer ob = {dst, n, 0};
         size_t ret = ZSTD_decompressStream(r->zd, &ob, &r->zib);
         if (ZSTD_isError(ret)) {
-            src_fail(r, "truncated or corrupt zstd stream: %s", ZSTD_getErrorName(ret));
+            zstd_fail(r, ZSTD_getErrorName(ret));
             return -1;
         }
         r->zlast = ret;
         if (ob.pos) return (ssize_t)ob.pos;
         if (r->zeof && r->zib.pos == r->zib.size) {
             if (r->zlast != 0) {
-                src_fail(r, "truncated or corrupt zstd stream: %s", "unexpected end of file");
+                zstd_fail(r, "unexpected end of file");
                 return -1;
             }
             return 0;
@@ -214,23 +296,25 @@ dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, cha
     r->own_fd = own;
     r->comp = f->compress;
     r->fmt = f->format == DC_FMT_AUTO ? DC_FMT_TEXT : f->format;
-    r->source = dc_xstrdup(f->path);
-    r->rel = dc_xstrdup(f->rel ? f->rel : f->path);
+    /* Ids and "source" fields carry the escaped names (see dc_path_display). */
+    r->source = dc_path_display(f->path);
+    r->rel = dc_path_display(f->rel ? f->rel : f->path);
+    struct stat st;
+    r->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    r->max_doc = opts ? opts->max_doc_bytes : 0;
     r->text_field = dc_xstrdup(opts && opts->text_field ? opts->text_field : "text");
     r->defer_parse = opts && opts->defer_parse;
     r->size_hint = f->size;
 
     if (r->comp == DC_COMP_GZIP) {
-        /* gzdopen owns the descriptor it is given; keep ours for close(). */
-        int gfd = dup(fd);
-        r->gz = gfd >= 0 ? gzdopen(gfd, "rb") : NULL;
-        if (!r->gz) {
-            snprintf(err, errlen, "cannot open %s: gzip: %s", f->path, strerror(errno));
-            if (gfd >= 0) close(gfd);
+        r->gzin = dc_xmalloc(GZ_IN_CHUNK);
+        if (inflateInit2(&r->gzs, 15 + 16) != Z_OK) {
+            snprintf(err, errlen, "cannot open %s: gzip: out of memory", f->path);
             dc_reader_close(r);
             return NULL;
         }
-        gzbuffer(r->gz, 256 * 1024);
+        r->gz_live = 1;
+        inflateGetHeader(&r->gzs, &r->gzhdr);
     } else if (f->range_start || f->range_end) {
         if (open_range(r, f, err, errlen) != 0) {
             dc_reader_close(r);
@@ -253,7 +337,8 @@ dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, cha
 void dc_reader_close(dc_reader *r)
 {
     if (!r) return;
-    if (r->gz) gzclose(r->gz);
+    if (r->gz_live) inflateEnd(&r->gzs);
+    free(r->gzin);
     if (r->zd) ZSTD_freeDCtx(r->zd);
     free(r->zin);
     if (r->own_fd) close(r->fd);
@@ -306,6 +391,9 @@ static void buf_make_room(dc_reader *r, size_t want)
     if (r->cap - r->end >= want + 1) return;
     size_t cap = r->cap ? r->cap : READ_CHUNK;
     while (cap - r->end < want + 1) cap *= 2;
+    /* Doubling must not overshoot the per-document bound by much. */
+    size_t bound = r->max_doc ? (size_t)r->max_doc + 2 * READ_CHUNK + 1 : 0;
+    if (bound && cap > bound && r->end + want + 1 <= bound) cap = bound;
     r->buf = dc_xrealloc(r->buf, cap);
     r->cap = cap;
 }
@@ -330,13 +418,70 @@ static void error_doc(dc_reader *r, dc_raw_doc *out, char *id, uint64_t line)
     r->done = 1;
 }
 
+/* The reject of a document over max_doc_bytes: no text (it may be binary
+ * and is too big to copy anyway), its size and xxh3 hash in the record. */
+static void oversized_doc(dc_reader *r, dc_raw_doc *out, char *id, uint64_t line, uint64_t size,
+                          uint64_t hash, int complete)
+{
+    char reason[300], hex[24];
+    raw_doc_init(r, out, id, line);
+    out->bytes = dc_xstrdup("");
+    out->len = 0;
+    snprintf(reason, sizeof reason,
+             "document larger than [input] max_doc_bytes (%llu): %s%llu bytes, not kept; its size and "
+             "xxh3 hash are in input_bytes and input_xxh3",
+             (unsigned long long)r->max_doc, complete ? "" : "at least ", (unsigned long long)size);
+    out->reject_reason = dc_xstrdup(reason);
+    dc_meta_put_int(out->meta, "input_bytes", (int64_t)size);
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)hash);
+    dc_meta_put(out->meta, "input_xxh3", DC_META_STR, hex, 16);
+    if (!complete) dc_meta_put(out->meta, "input_complete", DC_META_JSON, "false", 5);
+}
+
+static int over_bound(const dc_reader *r)
+{
+    return r->max_doc && r->end - r->start > r->max_doc;
+}
+
+/* A plain file over the bound: hash what is buffered and, for a regular
+ * uncompressed file, the rest up to its end without keeping it. */
+static void oversized_text(dc_reader *r, dc_raw_doc *out)
+{
+    XXH3_state_t *h = XXH3_createState();
+    XXH3_64bits_reset(h);
+    uint64_t total = r->end - r->start;
+    XXH3_64bits_update(h, r->buf + r->start, (size_t)total);
+    int complete = r->eof && !r->src_failed;
+    if (!r->eof && r->regular && r->comp == DC_COMP_NONE) {
+        for (;;) {
+            ssize_t got = src_read(r, r->buf, r->cap - 1);
+            if (got <= 0) {
+                complete = got == 0;
+                break;
+            }
+            XXH3_64bits_update(h, r->buf, (size_t)got);
+            total += (uint64_t)got;
+        }
+    }
+    uint64_t hash = XXH3_64bits_digest(h);
+    XXH3_freeState(h);
+    oversized_doc(r, out, dc_xstrdup(r->rel), 0, total, hash, complete);
+    r->start = r->end = 0;
+    r->done = 1;
+}
+
 /* Plain text: the whole file is one document. */
 static int next_text(dc_reader *r, dc_raw_doc *out)
 {
     size_t hint = r->comp == DC_COMP_NONE && r->size_hint ? (size_t)r->size_hint : 0;
+    if (r->max_doc && hint > r->max_doc) hint = (size_t)r->max_doc + 1; /* do not preallocate 1 GiB */
     r->buf = dc_xmalloc(hint + READ_CHUNK + 1);
     r->cap = hint + READ_CHUNK + 1;
-    while (!r->eof) fill(r);
+    while (!r->eof && !over_bound(r)) fill(r);
+    if (over_bound(r)) {
+        oversized_text(r, out);
+        return 1;
+    }
     if (r->src_failed) {
         error_doc(r, out, dc_xstrdup(r->rel), 0);
         return 1;
@@ -558,6 +703,44 @@ static int blank(const char *p, size_t n)
     return 1;
 }
 
+/* JSONL: the line at r->start is longer than max_doc_bytes and not yet
+ * complete.  Read on to its newline through a hash, discarding as we go.
+ * 1: a reject in *out; 0: the line belongs to the next range; -1: the line
+ * was the tail of the previous range's last line (skipped). */
+static int long_line(dc_reader *r, dc_raw_doc *out)
+{
+    if (r->range_end && r->abs_base + r->start >= r->range_end) {
+        r->done = 1;
+        return 0;
+    }
+    r->line++;
+    int ours = !r->skip_partial;
+    r->skip_partial = 0;
+    XXH3_state_t *h = XXH3_createState();
+    XXH3_64bits_reset(h);
+    uint64_t total = 0;
+    for (;;) {
+        char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+        size_t n = nl ? (size_t)(nl - (r->buf + r->start)) : r->end - r->start;
+        XXH3_64bits_update(h, r->buf + r->start, n);
+        total += n;
+        r->start += n;
+        if (nl) {
+            r->start++;
+            break;
+        }
+        if (r->eof) break;
+        r->abs_base += r->end; /* drop what is hashed: memory stays bounded */
+        r->start = r->end = 0;
+        fill(r);
+    }
+    uint64_t hash = XXH3_64bits_digest(h);
+    XXH3_freeState(h);
+    if (!ours) return -1;
+    oversized_doc(r, out, line_id(r, r->line), r->line, total, hash, !r->src_failed);
+    return 1;
+}
+
 /* JSONL: the next non-blank line, or the stream error document. */
 static int next_jsonl(dc_reader *r, dc_raw_doc *out)
 {
@@ -569,6 +752,12 @@ static int next_jsonl(dc_reader *r, dc_raw_doc *out)
             lend = (size_t)(nl - r->buf);
             r->start = scan = lend + 1;
         } else if (!r->eof) {
+            if (over_bound(r)) {
+                int lr = long_line(r, out);
+                if (lr >= 0) return lr;
+                scan = r->start;
+                continue;
+            }
             size_t seen = r->end - r->start;
             fill(r);
             scan = r->start + seen; /* fill() may have moved the data */
@@ -596,6 +785,10 @@ static int next_jsonl(dc_reader *r, dc_raw_doc *out)
         size_t n = lend - lstart;
         if (n && p[n - 1] == '\r') n--;
         if (r->line == 1 && n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) p += 3, n -= 3;
+        if (r->max_doc && n > r->max_doc) {
+            oversized_doc(r, out, line_id(r, r->line), r->line, n, XXH3_64bits(p, n), 1);
+            return 1;
+        }
         if (blank(p, n)) continue;
         if (r->defer_parse) {
             raw_doc_init(r, out, line_id(r, r->line), r->line);

@@ -5,9 +5,12 @@
  */
 #include "report.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "slurm_util.h"
 
 void dc_report_init(dc_run_report *r, const dc_pipeline *p)
 {
@@ -119,8 +122,12 @@ int dc_report_write_json(const dc_run_report *r, const dc_pipeline *p, const cha
     json_object_set_new(root, "version", json_string(DC_VERSION));
     json_object_set_new(root, "stages", stages);
     json_object_set_new(root, "totals", tot);
-    int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (rc != 0) dc_log_core(DC_LOG_ERROR, "cannot write stats to %s", path);
+    /* Written atomically like every other output: a failed write leaves the
+     * previous stats, never a truncated file. */
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    int rc = text ? dc_write_file_atomic(path, text, strlen(text)) : -1;
+    if (rc != 0) dc_log_core(DC_LOG_ERROR, "cannot write stats to %s: %s", path, text ? strerror(errno) : "out of memory");
+    free(text);
     json_decref(root);
     return rc;
 }

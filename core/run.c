@@ -34,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <xxhash.h>
 #include <zstd.h>
 
 #include "progress.h"
@@ -193,10 +194,15 @@ dc_doc *dc_doc_from_raw(dc_raw_doc *raw, uint64_t seq, const dc_input_opts *in,
         dc_meta_put(meta, "encoding", DC_META_STR, dec.encoding, strlen(dec.encoding));
         if (dec.invalid_bytes) dc_meta_put_int(meta, "invalid_bytes", (int64_t)dec.invalid_bytes);
         if (dec.binary) {
-            /* Keep the raw bytes for the reject record, not a U+FFFD soup. */
+            /* A binary payload is not copied into the rejects (escaped NULs
+             * would make it several times its size): its size and xxh3
+             * hash identify it. */
             free(dec.text);
-            d = dc_doc_new_owned(id, src, raw->line, seq, raw->bytes, raw->len, meta);
-            raw->bytes = NULL;
+            char hex[24];
+            snprintf(hex, sizeof hex, "%016llx", (unsigned long long)XXH3_64bits(raw->bytes, raw->len));
+            dc_meta_put_int(meta, "input_bytes", (int64_t)raw->len);
+            dc_meta_put(meta, "input_xxh3", DC_META_STR, hex, 16);
+            d = dc_doc_new_owned(id, src, raw->line, seq, dc_xstrdup(""), 0, meta);
             *reject_stage = "decode";
             size_t n = strlen(dec.binary_reason ? dec.binary_reason : "binary") + 32;
             *reject = dc_xmalloc(n);
@@ -1292,7 +1298,7 @@ out:
         st.rep.duplicates = count_duplicates(&st.rep, p);
         st.rep.run_id = o->state ? dc_state_run_id(o->state) : NULL;
         if (!o->quiet) dc_report_print_summary(&st.rep, p, stderr);
-        else if (o->state) dc_report_print_line(&st.rep, stderr);
+        else dc_report_print_line(&st.rep, stderr); /* -q: the one-line summary (--help) */
         if (o->stats_path && !o->state && dc_report_write_json(&st.rep, p, o->stats_path) != 0)
             rc = DC_EXIT_RUNTIME;
     }

@@ -5,6 +5,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 
 #include "buf.h"
 #include "core.h"
+#include "outpaths.h"
 
 int dc_shard_parse(const char *s, dc_shard_spec *out)
 {
@@ -178,10 +181,86 @@ static int read_marker(const char *path, unsigned *idx, unsigned *cnt)
     return ok ? 0 : -1;
 }
 
+/* The merge's destination.  A regular file is written under a temporary
+ * name and renamed into place only when everything was written; stdout, a
+ * device or a FIFO is written directly (never replaced by a rename).
+ * Every write is checked: a full disk or `> /dev/full` fails the merge. */
+typedef struct merge_out {
+    FILE *f;
+    const char *path; /* as given ("-" = stdout) */
+    char tmp[PATH_MAX + 32];
+    int direct;       /* no temporary: stdout, device, FIFO */
+    int failed;
+} merge_out;
+
+static void merge_out_fail(merge_out *m, const char *what)
+{
+    if (!m->failed)
+        fprintf(stderr, "docclean: merge: %s %s: %s\n", what, m->direct ? m->path : m->tmp, strerror(errno));
+    m->failed = 1;
+}
+
+static int merge_out_open(merge_out *m, const char *path)
+{
+    memset(m, 0, sizeof *m);
+    m->path = path;
+    struct stat st;
+    if (!strcmp(path, "-")) {
+        m->f = stdout;
+        m->direct = 1;
+        return 0;
+    }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "docclean: merge: -o %s is a directory\n", path);
+            return -1;
+        }
+        m->direct = 1;
+        m->f = fopen(path, "wb");
+    } else {
+        snprintf(m->tmp, sizeof m->tmp, "%s.tmp.%d", path, (int)getpid());
+        m->f = fopen(m->tmp, "wb");
+    }
+    if (!m->f) {
+        merge_out_fail(m, "cannot open");
+        return -1;
+    }
+    return 0;
+}
+
+static void merge_out_write(merge_out *m, const char *p, size_t n)
+{
+    if (!m->failed && fwrite(p, 1, n, m->f) != n) merge_out_fail(m, "write error on");
+}
+
+/* Flush and publish (ok) or discard (!ok).  0 when the output is complete. */
+static int merge_out_close(merge_out *m, int ok)
+{
+    if (!m->f) return -1;
+    if (fflush(m->f) != 0) merge_out_fail(m, "write error on");
+    if (!m->failed && !m->direct && fsync(fileno(m->f)) != 0) merge_out_fail(m, "fsync");
+    if (m->f != stdout && fclose(m->f) != 0) merge_out_fail(m, "close");
+    m->f = NULL;
+    if (!m->direct) {
+        if (ok && !m->failed && rename(m->tmp, m->path) != 0) {
+            fprintf(stderr, "docclean: merge: rename %s -> %s: %s\n", m->tmp, m->path, strerror(errno));
+            m->failed = 1;
+        }
+        if (!ok || m->failed) unlink(m->tmp);
+    }
+    return m->failed ? -1 : 0;
+}
+
 int dc_merge_shards(const char *dir, const char *out_path)
 {
     char p[PATH_MAX + 64];
     unsigned count = 0, idx;
+    dc_outpath o = {"-o", out_path, 0};
+    char err[PATH_MAX * 2];
+    if (dc_outpaths_check(&o, 1, NULL, 0, err, sizeof err) != 0) {
+        fprintf(stderr, "docclean: merge: %s; nothing was merged\n", err);
+        return DC_EXIT_USAGE;
+    }
     snprintf(p, sizeof p, "%s/shards/00000.done", dir);
     if (read_marker(p, &idx, &count) != 0) {
         fprintf(stderr, "docclean: merge: %s missing: shard 0 is not complete\n", p);
@@ -207,14 +286,16 @@ int dc_merge_shards(const char *dir, const char *out_path)
             rc = DC_EXIT_INPUT;
             break;
         }
-        if (shard_next(&in[i]) < 0) rc = DC_EXIT_INPUT;
+        if (shard_next(&in[i]) < 0) {
+            fprintf(stderr, "docclean: merge: shard %u output or .order is corrupt\n", i);
+            rc = DC_EXIT_INPUT;
+        }
     }
-    FILE *out = NULL;
-    char tmp[PATH_MAX + 32];
+    merge_out out;
+    int opened = 0;
     if (rc == DC_EXIT_OK) {
-        snprintf(tmp, sizeof tmp, "%s.tmp.%d", out_path, (int)getpid());
-        out = strcmp(out_path, "-") ? fopen(tmp, "wb") : stdout;
-        if (!out) rc = DC_EXIT_RUNTIME;
+        if (merge_out_open(&out, out_path) != 0) rc = DC_EXIT_RUNTIME;
+        else opened = 1;
     }
     /* N is small (tasks, not documents): a linear pick is fine. */
     while (rc == DC_EXIT_OK) {
@@ -222,18 +303,17 @@ int dc_merge_shards(const char *dir, const char *out_path)
         for (unsigned i = 0; i < count; i++)
             if (in[i].have && (best < 0 || in[i].key < in[best].key)) best = (int)i;
         if (best < 0) break;
-        fwrite(in[best].line.data, 1, in[best].line.len, out);
+        merge_out_write(&out, in[best].line.data, in[best].line.len);
+        if (out.failed) {
+            rc = DC_EXIT_RUNTIME;
+            break;
+        }
         if (shard_next(&in[best]) < 0) {
             fprintf(stderr, "docclean: merge: shard %d output or .order is corrupt\n", best);
             rc = DC_EXIT_INPUT;
         }
     }
-    if (out && out != stdout) {
-        if (fflush(out) != 0 || fsync(fileno(out)) != 0) rc = DC_EXIT_RUNTIME;
-        fclose(out);
-        if (rc == DC_EXIT_OK && rename(tmp, out_path) != 0) rc = DC_EXIT_RUNTIME;
-        if (rc != DC_EXIT_OK) unlink(tmp);
-    }
+    if (opened && merge_out_close(&out, rc == DC_EXIT_OK) != 0 && rc == DC_EXIT_OK) rc = DC_EXIT_RUNTIME;
     for (unsigned i = 0; i < count; i++) {
         if (in[i].fp) fclose(in[i].fp);
         if (in[i].order) fclose(in[i].order);

@@ -87,9 +87,26 @@ static void fsync_parent(const char *path)
 int dc_write_file_atomic(const char *path, const char *data, size_t len)
 {
     char tmp[PATH_MAX + 32];
+    struct stat st;
+    /* A device or FIFO (/dev/stdout, /dev/null) is written in place: a
+     * rename would replace the device node with a regular file. */
+    int direct = !strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
     snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int fd = !strcmp(path, "-") ? dup(1) : open(direct ? path : tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) return -1;
+    if (direct) {
+        size_t done = 0;
+        while (done < len) {
+            ssize_t n = write(fd, data + done, len - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            done += (size_t)n;
+        }
+        int e = errno, bad = done != len;
+        bad |= close(fd) != 0;
+        errno = e;
+        return bad ? -1 : 0;
+    }
     size_t off = 0;
     while (off < len) {
         ssize_t n = write(fd, data + off, len - off);
