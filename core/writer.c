@@ -28,8 +28,11 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <xxhash.h>
+
 #include "buf.h"
 #include "io.h"
+#include "json_scan.h"
 
 #define FLUSH_AT (1u << 20)
 
@@ -48,6 +51,10 @@ struct dc_writer {
     uint64_t ndocs;
     int failed;
     char err[512];
+    /* textdir: paths used so far (see td_next_slot) */
+    uint64_t *td_keys;
+    unsigned *td_vals;
+    size_t td_n, td_cap;
 };
 
 static void fail(dc_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -228,6 +235,8 @@ static void writer_free(dc_writer *w)
     if (w->zc) ZSTD_freeCCtx(w->zc);
     if (w->fd > 1) close(w->fd);
     free(w->zout);
+    free(w->td_keys);
+    free(w->td_vals);
     free(w->final_path);
     free(w->tmp_path);
     dc_buf_free(&w->out);
@@ -376,52 +385,145 @@ static void put_text(dc_writer *w, const dc_doc *doc)
 
 /* ---------------- textdir ---------------- */
 
-/* Relative file path for an id: no absolute paths, no "." / ".." or empty
- * components, no control characters, components cut to 200 bytes. */
-static void sanitize_id(dc_buf *b, const char *id)
+/* The textdir mapping from an id to a relative file path.  It never fails
+ * and always gives a safe path, so one awkward id cannot stop a run:
+ *   - the id is split at '/'; empty and "." components are dropped (an
+ *     absolute id lands inside the output directory);
+ *   - in each component '%', control bytes, DEL, bytes that are not valid
+ *     UTF-8 and a leading '.' (so ".." and hidden names) become %XX;
+ *   - a directory component ending in ".txt" has its final 't' written
+ *     %74, and the file name gets ".txt" unless it ends with it: a file can
+ *     never be needed where a directory is, or the other way round
+ *     (ids "a" then "a.txt/b");
+ *   - a component longer than 200 bytes keeps its first 180 bytes plus
+ *     "~" and the xxh3 of the whole component; an escaped path longer than
+ *     2048 bytes becomes "%long/<xxh3 of the id>.txt" ('%' never comes
+ *     from an id, it is always escaped);
+ *   - a path already used in this run gets "~2", "~3", ... before ".txt",
+ *     in output order, so the names are deterministic. */
+#define TD_MAX_COMPONENT 200
+#define TD_MAX_PATH 2048
+
+static void td_escape_component(dc_buf *b, const char *p, size_t n, int is_dir)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t start = b->len, i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x80) { /* keep complete valid multibyte characters */
+            size_t ok = dc_utf8_valid_prefix(p + i, n - i), k = 0;
+            while (k < ok && (unsigned char)p[i + k] >= 0x80) k++;
+            if (k) {
+                dc_buf_append(b, p + i, k);
+                i += k;
+                continue;
+            }
+        }
+        if (c < 0x20 || c == 0x7f || c == '%' || c >= 0x80 || (c == '.' && i == 0)) {
+            char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+            dc_buf_append(b, esc, 3);
+        } else {
+            dc_buf_putc(b, (char)c);
+        }
+        i++;
+    }
+    size_t len = b->len - start;
+    if (is_dir && len >= 4 && !memcmp(b->data + b->len - 4, ".txt", 4)) {
+        b->len--;
+        dc_buf_puts(b, "%74");
+        len += 2;
+    }
+    if (len > TD_MAX_COMPONENT) {
+        char h[24];
+        snprintf(h, sizeof h, "~%016llx", (unsigned long long)XXH3_64bits(b->data + start, len));
+        size_t keep = 180;
+        while (keep > 0 && ((unsigned char)b->data[start + keep] & 0xc0) == 0x80) keep--; /* UTF-8 */
+        if (keep >= 1 && b->data[start + keep - 1] == '%') keep -= 1; /* not inside %XX */
+        else if (keep >= 2 && b->data[start + keep - 2] == '%') keep -= 2;
+        b->len = start + keep;
+        dc_buf_puts(b, h);
+    }
+}
+
+/* The path (without ".txt" when has_txt is 0) for an id. */
+static void textdir_rel(dc_buf *b, const char *id, int *has_txt)
 {
     const char *p = id;
-    while (*p) {
+    const char *last = NULL;
+    for (;;) { /* find the last non-empty, non-"." component: the file name */
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n && !(n == 1 && p[0] == '.')) last = p;
+        if (!e) break;
+        p = e + 1;
+    }
+    for (p = id; last;) {
         const char *e = strchr(p, '/');
         size_t n = e ? (size_t)(e - p) : strlen(p);
         if (n && !(n == 1 && p[0] == '.')) {
             if (b->len) dc_buf_putc(b, '/');
-            if (n == 2 && p[0] == '.' && p[1] == '.') {
-                dc_buf_puts(b, "__");
-            } else {
-                size_t keep = n > 200 ? 200 : n;
-                while (keep < n && keep > 0 && ((unsigned char)p[keep] & 0xc0) == 0x80) keep--;
-                for (size_t i = 0; i < keep; i++)
-                    dc_buf_putc(b, (unsigned char)p[i] < 0x20 ? '_' : p[i]);
-            }
+            td_escape_component(b, p, n, p != last);
         }
-        p += n;
-        if (*p == '/') p++;
+        if (p == last) break;
+        p = e + 1;
     }
-    if (!b->len) dc_buf_putc(b, '_');
+    if (!b->len) dc_buf_puts(b, "%empty");
+    *has_txt = b->len >= 4 && !memcmp(b->data + b->len - 4, ".txt", 4);
+    if (b->len > TD_MAX_PATH) {
+        b->len = 0;
+        dc_buf_printf(b, "%%long/%016llx", (unsigned long long)XXH3_64bits(id, strlen(id)));
+        *has_txt = 0;
+    }
+}
+
+/* Paths handed out in this run: xxh3 of the base path -> next "~k" to
+ * try.  Only a hint (O_EXCL decides), it keeps 1,000 equal ids linear. */
+static unsigned *td_next_slot(dc_writer *w, uint64_t key)
+{
+    if (w->td_n * 2 >= w->td_cap) {
+        size_t cap = w->td_cap ? w->td_cap * 2 : 1024;
+        uint64_t *keys = dc_xcalloc(cap, sizeof *keys);
+        unsigned *vals = dc_xcalloc(cap, sizeof *vals);
+        for (size_t i = 0; i < w->td_cap; i++) {
+            if (!w->td_vals[i]) continue;
+            size_t j = w->td_keys[i] & (cap - 1);
+            while (vals[j]) j = (j + 1) & (cap - 1);
+            keys[j] = w->td_keys[i], vals[j] = w->td_vals[i];
+        }
+        free(w->td_keys), free(w->td_vals);
+        w->td_keys = keys, w->td_vals = vals, w->td_cap = cap;
+    }
+    size_t j = key & (w->td_cap - 1);
+    while (w->td_vals[j] && w->td_keys[j] != key) j = (j + 1) & (w->td_cap - 1);
+    if (!w->td_vals[j]) {
+        w->td_keys[j] = key;
+        w->td_vals[j] = 1;
+        w->td_n++;
+    }
+    return &w->td_vals[j];
 }
 
 static int put_textdir(dc_writer *w, const dc_doc *doc)
 {
     dc_buf rel = {0}, path = {0};
-    sanitize_id(&rel, doc->id ? doc->id : "");
-    int fd = -1, rc = -1;
-    for (int k = 1; k < 1000 && fd < 0; k++) {
+    int has_txt;
+    textdir_rel(&rel, doc->id ? doc->id : "", &has_txt);
+    size_t rl = has_txt ? rel.len - 4 : rel.len;
+    unsigned *next = td_next_slot(w, XXH3_64bits(rel.data, rl));
+    int fd = -1, rc = -1, mk = 0;
+    for (unsigned k = *next; fd < 0; k++) {
         path.len = 0;
-        /* Mirror the input tree: "sub/a.txt" stays "sub/a.txt", an id
-         * without the extension ("web-001") gets one. */
-        size_t rl = rel.len;
-        int has_txt = rl > 4 && memcmp(rel.data + rl - 4, ".txt", 4) == 0;
-        dc_buf_printf(&path, "%s/%.*s", w->tmp_path, (int)(has_txt ? rl - 4 : rl), rel.data);
-        if (k > 1) dc_buf_printf(&path, "~%d", k); /* duplicate id */
+        dc_buf_printf(&path, "%s/%.*s", w->tmp_path, (int)rl, rel.data);
+        if (k > 1) dc_buf_printf(&path, "~%u", k); /* a path used before */
         dc_buf_puts(&path, ".txt");
         char *slash = strrchr(path.data, '/');
         *slash = '\0';
-        int mk = mkdir_p(path.data);
+        mk = mkdir_p(path.data);
         *slash = '/';
         if (mk != 0) break;
         fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd < 0 && errno != EEXIST) break;
+        *next = k + 1;
     }
     if (fd < 0) {
         fail(w, "%s: cannot create: %s", path.data, strerror(errno));

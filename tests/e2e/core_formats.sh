@@ -27,9 +27,9 @@ mkdir -p tree/sub; printf 'x\n' > tree/sub/a.txt; printf 'y\n' > tree/b.txt
 "$DOCCLEAN" run -c n.ini -q -o outdir/ --output-format textdir tree || fail textdir
 expect_eq "textdir" "$(cat outdir/sub/a.txt outdir/b.txt | tr '\n' ' ')" "x y "
 ls -a | grep -q '\.tmp' && fail "temporary files left behind"
-# an unwritable output directory: clear error, runtime exit status, nothing left
+# an output directory that does not exist: refused before reading (usage status), nothing left
 "$DOCCLEAN" run -c n.ini -q -o /nonexistent-dir/out.jsonl d.jsonl 2>err.txt; rc=$?
-expect_eq "unwritable output exit" $rc 1
+expect_eq "unwritable output exit" $rc 2
 # Output to a device (regression: renaming the temporary file over /dev/null
 # replaced the device node when run as root)
 "$DOCCLEAN" run -c n.ini -q -o /dev/null --rejects /dev/null d.jsonl || fail "-o /dev/null"

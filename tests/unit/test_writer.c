@@ -254,10 +254,12 @@ static void test_text_output(void **s)
 static void test_textdir_output(void **s)
 {
     (void)s;
+    /* the mapping documented in writer.c and the README */
     static const char *ids[] = {"x/y.txt", "../../evil", "/abs//p", "./dup", "dup", "",
-                                "ctl\nid"};
-    static const char *files[] = {"x/y.txt", "__/__/evil.txt", "abs/p.txt", "dup.txt",
-                                  "dup~2.txt", "_.txt", "ctl_id.txt"};
+                                "ctl\nid", "a", "a.txt/b", "50%\xff", ".hidden"};
+    static const char *files[] = {"x/y.txt", "%2E./%2E./evil.txt", "abs/p.txt", "dup.txt",
+                                  "dup~2.txt", "%empty.txt", "ctl%0Aid.txt", "a.txt",
+                                  "a.tx%74/b.txt", "50%25%FF.txt", "%2Ehidden.txt"};
     char err[256];
     for (int round = 0; round < 2; round++) { /* 2nd round: the directory exists */
         dc_writer *w = dc_writer_open(path_of("td/"), DC_OUT_TEXTDIR, err, sizeof err);
