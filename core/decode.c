@@ -376,7 +376,9 @@ int dc_decode(const char *bytes, size_t len, const char *forced, dc_decoded *out
     if (!bytes) len = 0;
     if (forced && *forced && decode_forced(bytes, len, forced, out)) {
         const char *why = NULL;
-        if (strncmp(out->encoding, "utf-16", 6) != 0 && strncmp(out->encoding, "utf-32", 6) != 0)
+        /* the label may be a forced name as given ("UTF-16", "ucs-2", ...) */
+        if (strncasecmp(out->encoding, "utf-16", 6) != 0 && strncasecmp(out->encoding, "utf-32", 6) != 0 &&
+            strncasecmp(out->encoding, "ucs-", 4) != 0)
             why = binary_check(bytes, len, out->invalid_bytes);
         out->binary = why != NULL;
         out->binary_reason = why;

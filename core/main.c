@@ -898,7 +898,25 @@ static int cmd_plugins(int argc, char **argv)
     return rc;
 }
 
+/* Whatever a command printed on stdout must have arrived: `docclean explain
+ * ... > /dev/full` or a full disk is a failure, not exit 0. */
+static int close_stdout(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "docclean: write error on standard output: %s\n", strerror(errno));
+        return rc == DC_EXIT_OK ? DC_EXIT_RUNTIME : rc;
+    }
+    return rc;
+}
+
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    return close_stdout(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
