@@ -165,6 +165,34 @@ static int only_whitespace(const char *s, size_t n)
     return 1;
 }
 
+/* Rejects never carry binary payloads (escaped NULs would make them several
+ * times their size): size and xxh3 hash identify the bytes instead. */
+static void payload_identity(dc_meta *meta, const char *bytes, size_t len)
+{
+    char hex[24];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)XXH3_64bits(bytes, len));
+    dc_meta_put_int(meta, "input_bytes", (int64_t)len);
+    dc_meta_put(meta, "input_xxh3", DC_META_STR, hex, 16);
+}
+
+static int is_binary(const char *bytes, size_t len, const dc_input_opts *in)
+{
+    dc_decoded dec;
+    dc_decode(bytes, len, in ? in->encoding : NULL, &dec);
+    free(dec.text);
+    return dec.binary;
+}
+
+/* The bytes of a rejected input document (what was left of a corrupt
+ * stream) that are binary: replaced by their size and hash. */
+static void replace_payload(dc_raw_doc *raw, dc_meta *meta)
+{
+    payload_identity(meta, raw->bytes, raw->len);
+    free(raw->bytes);
+    raw->bytes = dc_xstrdup("");
+    raw->len = 0;
+}
+
 dc_doc *dc_doc_from_raw(dc_raw_doc *raw, uint64_t seq, const dc_input_opts *in,
                         const char **reject_stage, char **reject)
 {
@@ -175,6 +203,7 @@ dc_doc *dc_doc_from_raw(dc_raw_doc *raw, uint64_t seq, const dc_input_opts *in,
     dc_meta *meta = raw->meta;
     raw->meta = NULL;
     if (raw->reject_reason) {
+        if (raw->bytes && raw->len && is_binary(raw->bytes, raw->len, in)) replace_payload(raw, meta);
         char *text = raw->bytes ? raw->bytes : dc_xstrdup("");
         dc_doc *d = dc_doc_new_owned(id, src, raw->line, seq, text, raw->bytes ? raw->len : 0, meta);
         raw->bytes = NULL;
@@ -198,10 +227,7 @@ dc_doc *dc_doc_from_raw(dc_raw_doc *raw, uint64_t seq, const dc_input_opts *in,
              * would make it several times its size): its size and xxh3
              * hash identify it. */
             free(dec.text);
-            char hex[24];
-            snprintf(hex, sizeof hex, "%016llx", (unsigned long long)XXH3_64bits(raw->bytes, raw->len));
-            dc_meta_put_int(meta, "input_bytes", (int64_t)raw->len);
-            dc_meta_put(meta, "input_xxh3", DC_META_STR, hex, 16);
+            payload_identity(meta, raw->bytes, raw->len);
             d = dc_doc_new_owned(id, src, raw->line, seq, dc_xstrdup(""), 0, meta);
             *reject_stage = "decode";
             size_t n = strlen(dec.binary_reason ? dec.binary_reason : "binary") + 32;

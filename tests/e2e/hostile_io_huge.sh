@@ -51,6 +51,12 @@ expect_contains b.jsonl.rejects.jsonl '"stage":"decode"'
 expect_contains b.jsonl.rejects.jsonl '"input_bytes":100000'
 expect_contains b.jsonl.rejects.jsonl '"text":""'
 [ "$(stat -c %s b.jsonl.rejects.jsonl)" -lt 4096 ] || fail "binary payload copied into rejects"
+# binary bytes left by a corrupt stream: size and hash, not the bytes
+head -c 200000 /dev/urandom | gzip > rb.gz; head -c 150000 rb.gz > cutbin.txt.gz
+"$DOCCLEAN" run -c m.ini -q -o cb.jsonl cutbin.txt.gz 2>/dev/null
+expect_contains cb.jsonl.rejects.jsonl 'truncated or corrupt gzip stream'
+expect_contains cb.jsonl.rejects.jsonl '"input_xxh3"'
+[ "$(stat -c %s cb.jsonl.rejects.jsonl)" -lt 4096 ] || fail "binary payload of a corrupt stream copied into rejects"
 # a bad bound is a config error naming FILE:LINE
 printf '[pipeline]\nstages = normalize\n[input]\nmax_doc_bytes = -5\n' > bad.ini
 "$DOCCLEAN" run -c bad.ini -q -o x.jsonl ok.txt 2>err.txt; rc=$?
