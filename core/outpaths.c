@@ -165,6 +165,18 @@ static int check_location(const dc_outpath *o, const ident *id, char *err, size_
     return rc;
 }
 
+/* An existing regular file under an input directory is itself an input:
+ * the run would read it and then replace it. */
+static int inside_dir(const char *file, const char *dir)
+{
+    char *rf = realpath(file, NULL), *rd = realpath(dir, NULL);
+    size_t n = rd ? strlen(rd) : 0;
+    int in = rf && rd && !strncmp(rf, rd, n) && (rf[n] == '/' || (n == 1 && rd[0] == '/'));
+    free(rf);
+    free(rd);
+    return in;
+}
+
 int dc_outpaths_check(const dc_outpath *outs, size_t nouts, char *const *inputs, size_t ninputs,
                       char *err, size_t errlen)
 {
@@ -200,6 +212,11 @@ int dc_outpaths_check(const dc_outpath *outs, size_t nouts, char *const *inputs,
             if (same(&ids[i], &in) && !(in.exists && S_ISCHR(in.st.st_mode))) {
                 snprintf(err, errlen, "%s %s is the input %s: refusing to overwrite an input", o->option, o->path,
                          inputs[k]);
+                rc = -1;
+            } else if (ids[i].exists && S_ISREG(ids[i].st.st_mode) && in.exists && S_ISDIR(in.st.st_mode) &&
+                       inside_dir(o->path, inputs[k])) {
+                snprintf(err, errlen, "%s %s is a file inside the input directory %s: it would be read as an "
+                         "input and then replaced", o->option, o->path, inputs[k]);
                 rc = -1;
             }
             free(in.norm);

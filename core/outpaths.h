@@ -18,7 +18,8 @@ typedef struct dc_outpath {
 } dc_outpath;
 
 /* 0 when every output can be written and none names another output or an
- * input; otherwise -1 with a message in err.  Files are compared by device
+ * input (an existing file inside an input directory is an input);
+ * otherwise -1 with a message in err.  Files are compared by device
  * and inode where they exist, by normalized absolute path otherwise.  Two
  * outputs may share a character device (/dev/null). */
 int dc_outpaths_check(const dc_outpath *outs, size_t nouts, char *const *inputs, size_t ninputs,

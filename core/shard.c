@@ -279,9 +279,11 @@ int dc_merge_shards(const char *dir, const char *out_path)
         snprintf(p, sizeof p, "%s/shards/%05u.jsonl.zst", dir, i);
         in[i].fp = fopen(p, "rb");
         in[i].z = ZSTD_createDCtx();
-        snprintf(p, sizeof p, "%s/shards/%05u.order", dir, i);
-        in[i].order = fopen(p, "rb");
-        if (!in[i].fp || !in[i].order) {
+        if (in[i].fp) {
+            snprintf(p, sizeof p, "%s/shards/%05u.order", dir, i);
+            in[i].order = fopen(p, "rb");
+        }
+        if (!in[i].fp || !in[i].order) { /* p names the file that failed */
             fprintf(stderr, "docclean: merge: shard %u: %s: %s\n", i, p, strerror(errno));
             rc = DC_EXIT_INPUT;
             break;

@@ -24,6 +24,11 @@ ln -s in.jsonl link.jsonl
 refused "--stats = input via a symlink" "--stats link.jsonl" -- -o o.jsonl --stats link.jsonl in.jsonl never
 mkdir tree; cp in.jsonl tree/
 refused "textdir -o = input dir" "input tree" -- -o tree --output-format textdir tree never
+mkdir -p intree/sub; printf '乙文\n' > intree/sub/b.txt; cp intree/sub/b.txt b.orig
+timeout 20 "$DOCCLEAN" run -c n.ini -q -o intree/sub/b.txt intree never 2>err.txt; rc=$?
+expect_eq "-o = a file inside an input dir: exit" $rc 2
+expect_contains err.txt "inside the input directory intree"
+cmp -s intree/sub/b.txt b.orig || fail "a file inside an input directory was replaced"
 # item 15: missing or unwritable output locations fail before the run
 refused "--stats into a missing dir" "--stats nodir/s.json" "nodir" -- -o o.jsonl --stats nodir/s.json in.jsonl never
 refused "--rejects into a missing dir" "--rejects nodir/r.jsonl" -- -o o.jsonl --rejects nodir/r.jsonl in.jsonl never
