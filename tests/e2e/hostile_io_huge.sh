@@ -44,6 +44,22 @@ with open("l.jsonl", "w") as f:
 expect_eq "after the long line" "$(jq_field l.out.jsonl id)" "small"
 expect_contains l.out.jsonl.rejects.jsonl '"id":"l.jsonl:1"'
 expect_contains l.out.jsonl.rejects.jsonl '"input_bytes":3000025'
+# over-long lines across shard chunk boundaries: the shards and merge
+# give exactly the single-run output and the same rejects
+mkdir -p shx/in
+python3 -c '
+import json
+with open("shx/in/a.jsonl", "w") as f:
+    for i in range(40):
+        n = 9000 if i % 7 == 3 else 300
+        f.write(json.dumps({"id": "d%d" % i, "text": "文" * (n // 3) + str(i)}, ensure_ascii=False) + "\n")'
+printf '[pipeline]\nstages = normalize\n[input]\nmax_doc_bytes = 5000\n[run]\nshard_chunk_bytes = 4096\n' > shx/c.ini
+"$DOCCLEAN" run -c shx/c.ini -q -o shx/plain.jsonl shx/in 2>/dev/null || fail "plain run"
+for i in 0 1 2; do "$DOCCLEAN" run -c shx/c.ini -q --shard $i/3 -o shx/out shx/in 2>/dev/null || fail "shard $i"; done
+"$DOCCLEAN" merge shx/out -o shx/merged.jsonl || fail "merge"
+cmp -s shx/plain.jsonl shx/merged.jsonl || fail "sharded output differs"
+expect_eq "long lines rejected" "$(nlines shx/plain.jsonl.rejects.jsonl)" 6
+expect_eq "shard rejects" "$(zstdcat shx/out/shards/*.rejects.jsonl.zst | grep -c max_doc_bytes)" 6
 # a binary file: rejected at decode with size and hash, not the bytes
 head -c 100000 /dev/urandom > bin.txt
 "$DOCCLEAN" run -c m.ini -q -o b.jsonl bin.txt 2>/dev/null
