@@ -23,6 +23,8 @@
 #include "state.h"
 #include "testkit.h"
 
+static int close_stdout(int rc);
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -268,7 +270,7 @@ static int parse_cli(cli *a, int argc, char **argv)
             if (dc_log_verbosity > DC_LOG_WARN) dc_log_verbosity = DC_LOG_WARN;
             break;
         case 'v': dc_log_verbosity = DC_LOG_DEBUG; break;
-        case 'h': usage(stdout); exit(0);
+        case 'h': usage(stdout); exit(close_stdout(0));
         case OPT_REJECTS: a->run.rejects_path = optarg; break;
         case OPT_STATS: a->run.stats_path = optarg; break;
         case OPT_OUTFMT: a->out_format = optarg; break;

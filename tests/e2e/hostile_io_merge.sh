@@ -16,6 +16,10 @@ if [ -c /dev/full ]; then
   [ $rc -ne 0 ] || fail "merge -o /dev/full exited 0"
   expect_contains err2.txt "/dev/full"
   [ -c /dev/full ] || fail "/dev/full is no longer a character device"
+  # sibling: every command's stdout is checked
+  "$DOCCLEAN" plugins > /dev/full 2>err5.txt && fail "plugins > /dev/full exited 0"
+  expect_contains err5.txt "write error on standard output"
+  "$DOCCLEAN" run -c n.ini -q -o - in/f1.jsonl > /dev/full 2>/dev/null && fail "run -o - > /dev/full exited 0"
 fi
 # a full disk: the file size limit makes writes fail like ENOSPC does
 ( trap '' XFSZ; ulimit -f 8; "$DOCCLEAN" merge sh -o limited.jsonl ) 2>err3.txt; rc=$?
