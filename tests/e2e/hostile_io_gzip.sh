@@ -29,4 +29,11 @@ expect_contains dmg.jsonl.rejects.jsonl "at byte offset $off"
 "$DOCCLEAN" run -c n.ini -q -o t.jsonl t.txt.gz 2>/dev/null
 expect_eq "text gz rejects" "$(nlines t.jsonl.rejects.jsonl)" 1
 expect_contains t.jsonl.rejects.jsonl 'not a gzip member'
+# .zst (the sibling): garbage after a frame names its offset too
+printf '{"id":"a","text":"甲文"}\n' | zstd -q > f.zst
+zoff=$(stat -c %s f.zst)
+{ cat f.zst; printf 'GARBAGE'; } > z.jsonl.zst
+"$DOCCLEAN" run -c n.ini -q -o z.jsonl z.jsonl.zst 2>/dev/null
+expect_eq "zst kept" "$(jq_field z.jsonl id)" "a"
+expect_contains z.jsonl.rejects.jsonl "truncated or corrupt zstd stream: Unknown frame descriptor at byte offset $zoff"
 echo ok
