@@ -651,8 +651,8 @@ static void *reader_main(void *arg)
         if (!r) {
             dc_raw_doc raw;
             memset(&raw, 0, sizeof raw);
-            raw.id = dc_xstrdup(in->rel);
-            raw.source = dc_xstrdup(in->path);
+            raw.id = dc_path_display(in->rel); /* escaped like the reader does */
+            raw.source = dc_path_display(in->path);
             raw.meta = dc_meta_new();
             raw.reject_reason = dc_xstrdup(err[0] ? err : "cannot open input");
             if (st->mode == PASS_MAIN || st->use_spool) atomic_fetch_add(&st->rep.input_errors, 1);
