@@ -54,6 +54,7 @@ struct dc_reader {
     dc_compress comp;
     int fd, own_fd;
     int regular;      /* the descriptor is a regular file */
+    uint64_t reg_size; /* its size when opened */
     z_stream gzs;     /* gzip: inflate state (windowBits 15 + 16: gzip members) */
     gz_header gzhdr;  /* .done tells a bad header from bad data */
     unsigned char *gzin;
@@ -301,6 +302,7 @@ dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, cha
     r->rel = dc_path_display(f->rel ? f->rel : f->path);
     struct stat st;
     r->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    r->reg_size = r->regular ? (uint64_t)st.st_size : 0;
     r->max_doc = opts ? opts->max_doc_bytes : 0;
     r->text_field = dc_xstrdup(opts && opts->text_field ? opts->text_field : "text");
     r->defer_parse = opts && opts->defer_parse;
@@ -444,7 +446,9 @@ static int over_bound(const dc_reader *r)
 }
 
 /* A plain file over the bound: hash what is buffered and, for a regular
- * uncompressed file, the rest up to its end without keeping it. */
+ * uncompressed file, the rest up to its end without keeping it - up to its
+ * size when it was opened, so a file that keeps growing cannot hold the
+ * run forever. */
 static void oversized_text(dc_reader *r, dc_raw_doc *out)
 {
     XXH3_state_t *h = XXH3_createState();
@@ -453,15 +457,15 @@ static void oversized_text(dc_reader *r, dc_raw_doc *out)
     XXH3_64bits_update(h, r->buf + r->start, (size_t)total);
     int complete = r->eof && !r->src_failed;
     if (!r->eof && r->regular && r->comp == DC_COMP_NONE) {
-        for (;;) {
-            ssize_t got = src_read(r, r->buf, r->cap - 1);
-            if (got <= 0) {
-                complete = got == 0;
-                break;
-            }
+        while (total < r->reg_size) {
+            uint64_t want = r->reg_size - total < r->cap - 1 ? r->reg_size - total : r->cap - 1;
+            ssize_t got = src_read(r, r->buf, (size_t)want);
+            if (got <= 0) break;
             XXH3_64bits_update(h, r->buf, (size_t)got);
             total += (uint64_t)got;
         }
+        char probe;
+        complete = total == r->reg_size && !r->src_failed && read_fd(r, &probe, 1) == 0;
     }
     uint64_t hash = XXH3_64bits_digest(h);
     XXH3_freeState(h);
