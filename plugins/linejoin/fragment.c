@@ -170,6 +170,15 @@ static void find_date_and_signature(const unsigned char *s, const lj_line *v, lj
     for (i = date; i > k->first;) {
         i--;
         if (v[i].blank) continue;
+        if (v[i].record) {
+            /* 附件：学校安全检查清单 / XX县教育局: the label's value runs
+             * into the signature; an anonymised signature starts with its
+             * mask, the first one after the label */
+            sig = NONE;
+            for (size_t j = i + 1; j < date && sig == NONE; j++)
+                if (!v[j].blank && is_lone_mask(s, &v[j])) sig = j;
+            break;
+        }
         uint32_t before, c = lj_last_char(s, &v[i], &before);
         if (is_sentence_end(c) || c == 0xFF1A || c == ':' || c == 0xFF1B || c == ';' ||
             (is_closing_quote(c) && is_sentence_end(before)))

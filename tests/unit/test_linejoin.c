@@ -419,6 +419,16 @@ static void expect_no_fragment_block(const char *in)
     free(rb);
 }
 
+static void test_fragment_attachment_signature(void **s)
+{
+    (void)s;
+    /* an attachment label's value runs into the signature: the signature
+     * starts at its mask */
+    expect_plugin_output(NULL,
+        "请各校\n按时\n报送，\n联系电话：\n0371\n-12345678\n。\n附件：\n学校安全\n检查清单\nXX\n县教育局\n2024\n年\n2\n月\n26\n日\n",
+        "请各校按时报送，联系电话：0371-12345678。\n附件：\n学校安全检查清单\nXX县教育局\n2024年2月26日\n");
+}
+
 static void test_fragment_not_lists_or_verse(void **s)
 {
     (void)s;
@@ -463,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_fragment_percent_semicolon_latin),
         cmocka_unit_test(test_fragment_structure_kept),
         cmocka_unit_test(test_fragment_signature_date),
+        cmocka_unit_test(test_fragment_attachment_signature),
         cmocka_unit_test(test_fragment_not_lists_or_verse),
         cmocka_unit_test(test_fragment_options),
     };
