@@ -7,9 +7,11 @@
 # blank lines; linejoin (default options) runs over them, and the script
 # prints the share of layout breaks joined (goal >= 95%) and of real line
 # breaks kept (goal >= 97%).  Also: every clean document is left unchanged.
+# SEEDS=N (default 20) and CLEAN="files..." choose the input.
 set -euo pipefail
 BUILD=${1:-build}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
+B=$(cd "$SRC" && cd "$BUILD" && pwd)
 SEEDS=${SEEDS:-20}
 CLEAN=${CLEAN:-"$SRC/tests/fixtures/linejoin/frag/clean*.txt"}
 W=$(mktemp -d)
@@ -22,14 +24,14 @@ for mode in adjacent blank; do
       $([ $mode = blank ] && echo --blank)
   done
   for f in "$W/$mode/in"/*.txt; do
-    "$SRC/$BUILD/docclean" run -q -c "$W/lj.ini" --output-format text -o "$W/$mode/out/$(basename "$f")" "$f"
+    "$B/docclean" run -q -c "$W/lj.ini" --output-format text -o "$W/$mode/out/$(basename "$f")" "$f"
   done
   printf '%-9s ' "$mode"
   python3 "$SRC/bench/linejoin_frag.py" eval "$W/$mode/in" "$W/$mode/out"
 done
 changed=0
 for f in $CLEAN; do
-  "$SRC/$BUILD/docclean" run -q -c "$W/lj.ini" --output-format text -o "$W/c.out" "$f"
+  "$B/docclean" run -q -c "$W/lj.ini" --output-format text -o "$W/c.out" "$f"
   cmp -s "$f" "$W/c.out" || { echo "clean document changed: $f"; changed=1; }
 done
 [ $changed = 0 ] && echo "clean documents unchanged"
