@@ -307,6 +307,7 @@ void lj_line_classify(const unsigned char *s, size_t start, size_t end, lj_line 
     l->bare = 1;
     l->open_brackets = 0;
     l->structural = 0;
+    l->table = 0;
     l->record = 0;
     l->tail = LJ_TAIL_END;
     l->head = LJ_HEAD_NO;
@@ -329,6 +330,7 @@ void lj_line_classify(const unsigned char *s, size_t start, size_t end, lj_line 
     }
     l->tail = lj_tail_of(s, i, e);
     l->head = head_of(first);
-    l->structural = lj_starts_structural(s, i, e) || lj_looks_like_table(s, i, e);
+    l->table = lj_looks_like_table(s, i, e);
+    l->structural = l->table || lj_starts_structural(s, i, e);
     l->record = lj_starts_record(s, i, e);
 }

@@ -36,6 +36,7 @@ typedef struct lj_line {
     int bare;            /* no clause punctuation (，。、；！？) anywhere  */
     int open_brackets;   /* opening minus closing brackets/quotes         */
     int structural;      /* heading, list item, table row, quote, fence   */
+    int table;           /* of those: a table row                         */
     int record;          /* starts with a date or a "label:": an entry of
                             its own, never the tail of a join             */
     lj_tail tail;

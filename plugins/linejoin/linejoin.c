@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "docclean/plugin.h"
+#include "fragment.h"
 #include "lineclass.h"
 
 typedef struct linejoin {
@@ -48,7 +49,9 @@ typedef struct linejoin {
     int protect_indent;
     int protect_titles;
     double min_join_ratio;
-    int c_joins, c_joins_blank, c_docs, c_gated;
+    int fragments;
+    lj_frag_opts frag;
+    int c_joins, c_frag_blocks, c_frag_joins, c_joins_blank, c_docs, c_gated;
 } linejoin;
 
 /* What we know about the logical line that ends with the current line A. */
@@ -79,6 +82,15 @@ static const dc_option_decl linejoin_options[] = {
     {"min_join_ratio", DC_OPT_DOUBLE, "0.03",
      "join only when joins/non-blank lines reaches this: one odd line end in a long "
      "well-formed text is a typo, not an extraction break (0 = off)", NULL},
+    {"fragments", DC_OPT_BOOL, "true",
+     "find blocks of text runs put one per line (PDF/PPT extraction) and join inside them", NULL},
+    {"fragment_max_chars", DC_OPT_INT, "12",
+     "a line of a fragment block has at most this many characters (one longer line between "
+     "two short ones is allowed)", NULL},
+    {"fragment_min_lines", DC_OPT_INT, "6", "a fragment block has at least this many lines", NULL},
+    {"fragment_min_evidence", DC_OPT_DOUBLE, "0.15",
+     "share of a block's breaks that must visibly cut a sentence (line ends in ， or a number, "
+     "next starts with ， % ; or a unit, a mask XX alone)", NULL},
     {NULL, 0, NULL, NULL, NULL}};
 
 static void *linejoin_create(const dc_host *host, dc_stage *stage, const dc_options *o,
@@ -100,10 +112,20 @@ static void *linejoin_create(const dc_host *host, dc_stage *stage, const dc_opti
     lj->min_join_ratio = host->opt_double(o, "min_join_ratio");
     if (!lj->allow_blank_between) lj->max_gap_lines = 0;
     if (lj->max_gap_lines < 0) lj->max_gap_lines = 0;
+    lj->fragments = host->opt_bool(o, "fragments");
+    lj->frag.max_chars = (int)host->opt_int(o, "fragment_max_chars");
+    lj->frag.min_lines = (int)host->opt_int(o, "fragment_min_lines");
+    lj->frag.min_evidence = host->opt_double(o, "fragment_min_evidence");
+    lj->frag.max_gap = (int)lj->max_gap_lines;
+    lj->frag.title_max_chars = (int)lj->title_max_chars;
+    lj->frag.protect_indent = lj->protect_indent;
+    if (lj->frag.min_lines < 2) lj->frag.min_lines = 2;
     lj->c_joins = host->counter_register(stage, "joins");
     lj->c_joins_blank = host->counter_register(stage, "joins_across_blank");
     lj->c_docs = host->counter_register(stage, "docs_changed");
     lj->c_gated = host->counter_register(stage, "joins_skipped_ratio");
+    lj->c_frag_blocks = host->counter_register(stage, "fragment_blocks");
+    lj->c_frag_joins = host->counter_register(stage, "fragment_joins");
     return lj;
 }
 
@@ -190,44 +212,75 @@ static void logical_extend(logical *L, const lj_line *l)
     L->nchars += l->nchars;
 }
 
-/* Decide every join of the document: fills *joins with the indexes of the
- * lines that get glued to the non-blank line before them. */
-static size_t plan_joins(const linejoin *lj, const lj_line *v, size_t n, size_t *joins,
-                         size_t *nonblank)
+/* The joins of one document: which lines are glued to the non-blank line
+ * before them, and with a space (Latin words) or without. */
+typedef struct plan {
+    size_t *at;          /* indexes of the joined lines         */
+    unsigned char *space; /* 1: insert one space at that join   */
+    size_t n, nonblank, frag_joins;
+} plan;
+
+/* Decide every join of the document.  Lines inside a fragment block follow
+ * the block's rules (fragment.c), all others the rules of can_join. */
+static void plan_joins(const linejoin *lj, const unsigned char *s, const lj_line *v, size_t n,
+                       const lj_block *blocks, size_t nblocks, plan *P)
 {
-    size_t nj = 0, prev = (size_t)-1, gap = 0;
+    size_t prev = (size_t)-1, gap = 0, first_nonblank = (size_t)-1, bk = 0;
     logical L = {0};
-    *nonblank = 0;
+    lj_frag_logical F = {0};
+    P->n = P->nonblank = P->frag_joins = 0;
     for (size_t i = 0; i < n; i++) {
         if (v[i].blank) { gap++; continue; }
-        ++*nonblank;
-        if (prev != (size_t)-1 && gap <= (size_t)lj->max_gap_lines &&
-            can_join(lj, &L, &v[prev], &v[i])) {
-            joins[nj++] = i;
+        ++P->nonblank;
+        if (first_nonblank == (size_t)-1) first_nonblank = i;
+        while (bk < nblocks && blocks[bk].last < i) bk++;
+        int in_block = bk < nblocks && blocks[bk].first <= i && prev != (size_t)-1 &&
+                       blocks[bk].first <= prev;
+        int how = 0;
+        if (in_block)
+            how = lj_frag_decide(s, &lj->frag, &blocks[bk], &F, &v[prev], &v[i], i, gap);
+        else if (prev != (size_t)-1 && gap <= (size_t)lj->max_gap_lines &&
+                 can_join(lj, &L, &v[prev], &v[i]))
+            how = LJ_FRAG_JOIN;
+        if (how != LJ_FRAG_KEEP) {
+            P->space[P->n] = how == LJ_FRAG_JOIN_SPACE;
+            P->at[P->n++] = i;
+            P->frag_joins += in_block;
             logical_extend(&L, &v[i]);
+            uint32_t unused;
+            F.before_a = lj_last_char(s, &v[prev], &unused);
+            F.bare &= v[i].bare;
+            F.open_brackets += v[i].open_brackets;
+            F.nchars += v[i].nchars;
         } else {
             logical_start(&L, &v[i]);
+            F.first = &v[i];
+            F.is_doc_first = i == first_nonblank;
+            F.bare = nblocks ? lj_frag_bare(s, &v[i]) : v[i].bare;
+            F.open_brackets = v[i].open_brackets;
+            F.nchars = v[i].nchars;
+            F.before_a = 0;
         }
         prev = i;
         gap = 0;
     }
-    return nj;
 }
 
-/* Apply the planned joins: delete from the end of the previous non-blank
- * line's content to the start of the joined line's content. */
-static int apply_joins(const linejoin *lj, dc_doc *doc, const lj_line *v, const size_t *joins,
-                       size_t nj, int64_t *across_blank)
+/* Apply the planned joins: replace from the end of the previous non-blank
+ * line's content to the start of the joined line's content by nothing (or
+ * one space between Latin words). */
+static int apply_joins(const linejoin *lj, dc_doc *doc, const lj_line *v, const plan *P,
+                       int64_t *across_blank)
 {
     const dc_host *h = lj->host;
     dc_edits *e = h->edits_begin(doc);
     *across_blank = 0;
-    for (size_t j = 0; j < nj; j++) {
-        size_t i = joins[j], p = i - 1;
+    for (size_t j = 0; j < P->n; j++) {
+        size_t i = P->at[j], p = i - 1;
         while (v[p].blank) p--;
         if (p + 1 < i) ++*across_blank;
         size_t from = v[p].cend, to = v[i].cstart;
-        if (h->edits_replace(e, from, to - from, "", 0, "linejoin:join") != 0) {
+        if (h->edits_replace(e, from, to - from, " ", P->space[j], "linejoin:join") != 0) {
             h->edits_abort(e);
             return -1;
         }
@@ -244,30 +297,42 @@ static dc_verdict linejoin_process(void *inst, dc_doc *doc)
     if (!has_candidate(s, doc->len)) return DC_KEEP;
 
     lj_line *v = NULL;
-    size_t n = split_lines(s, doc->len, &v);
-    size_t *joins = v ? malloc((n ? n : 1) * sizeof *joins) : NULL;
-    if (!joins) {
+    lj_block *blocks = NULL;
+    size_t n = split_lines(s, doc->len, &v), nblocks = 0;
+    plan P = {0};
+    if (v && lj->fragments) nblocks = lj_frag_find(s, v, n, &lj->frag, &blocks);
+    if (v && nblocks != (size_t)-1) {
+        P.at = malloc((n ? n : 1) * sizeof *P.at);
+        P.space = malloc(n ? n : 1);
+    }
+    if (!P.at || !P.space) {
+        free(P.at);
+        free(P.space);
+        free(blocks);
         free(v);
         h->set_reason(doc, "linejoin: out of memory");
         return DC_ERROR;
     }
-    size_t nonblank = 0;
-    size_t nj = plan_joins(lj, v, n, joins, &nonblank);
+    plan_joins(lj, s, v, n, blocks, nblocks, &P);
     dc_verdict verdict = DC_KEEP;
-    if (nj > 0 && (double)nj < lj->min_join_ratio * (double)nonblank) {
-        h->counter_add(lj->stage, lj->c_gated, (int64_t)nj);
-    } else if (nj > 0) {
+    if (P.n > 0 && (double)P.n < lj->min_join_ratio * (double)P.nonblank) {
+        h->counter_add(lj->stage, lj->c_gated, (int64_t)P.n);
+    } else if (P.n > 0) {
         int64_t across_blank = 0;
-        if (apply_joins(lj, doc, v, joins, nj, &across_blank) != 0) {
+        if (apply_joins(lj, doc, v, &P, &across_blank) != 0) {
             h->set_reason(doc, "linejoin: edit commit failed");
             verdict = DC_ERROR;
         } else {
-            h->counter_add(lj->stage, lj->c_joins, (int64_t)nj);
+            h->counter_add(lj->stage, lj->c_joins, (int64_t)P.n);
             h->counter_add(lj->stage, lj->c_joins_blank, across_blank);
             h->counter_add(lj->stage, lj->c_docs, 1);
+            h->counter_add(lj->stage, lj->c_frag_blocks, (int64_t)nblocks);
+            h->counter_add(lj->stage, lj->c_frag_joins, (int64_t)P.frag_joins);
         }
     }
-    free(joins);
+    free(P.at);
+    free(P.space);
+    free(blocks);
     free(v);
     return verdict;
 }
@@ -276,7 +341,7 @@ DC_PLUGIN_EXPORT const dc_plugin docclean_plugin = {
     DC_PLUGIN_HEADER(DC_PLUGIN_CONCURRENT),
     .name = "linejoin",
     .description = "rejoin lines that page/PDF extraction broke in mid-sentence",
-    .version = "1.0",
+    .version = "1.1",
     .options = linejoin_options,
     .create = linejoin_create,
     .process = linejoin_process,

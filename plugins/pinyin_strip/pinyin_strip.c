@@ -161,6 +161,7 @@ typedef struct ann {
     size_t off, len;
     int syllable;
     ann_kind kind;
+    int han_base; /* the annotated character is Han */
 } ann;
 
 /* Collect every annotation; returns the count (or -1 on OOM). */
@@ -178,7 +179,7 @@ static long collect(const unsigned char *s, size_t n, ann **out)
         size_t bstart;
         uint32_t base = cp_before(s, off, &bstart);
         if (!base || base == '\n' || base == ' ' || base == ')') continue;
-        ann a = {off, len, id, ANN_RESIDUE};
+        ann a = {off, len, id, ANN_RESIDUE, is_han(base)};
         const ps_char *c = is_han(base) ? char_lookup(base) : NULL;
         if (c && has_reading(c, id)) a.kind = c->trad ? ANN_MATCH_TRAD : ANN_MATCH;
         if (nv == cap) {
@@ -219,9 +220,9 @@ static dc_verdict pinyin_strip_process(void *inst, dc_doc *doc)
         free(v);
         return DC_KEEP;
     }
-    /* Residue must use a syllable the farm used on a real match in this
-     * document ("W(xué)" next to "學(xué)"): a note such as 读(háng) is not
-     * the farm's and stays. */
+    /* Residue on a Han base must use a syllable the farm used on a real
+     * match in this document ("眲(chuàng)" next to "創(chuàng)"): a note such
+     * as 读(háng) is not the farm's and stays. */
     uint8_t *used = calloc(ps_nsyllables, 1);
     if (!used) {
         free(v);
@@ -235,7 +236,10 @@ static dc_verdict pinyin_strip_process(void *inst, dc_doc *doc)
     for (long i = 0; i < nv; i++) {
         const char *rule;
         if (v[i].kind == ANN_RESIDUE) {
-            if (!ps->residue || !used[v[i].syllable]) continue;
+            /* a base that is not Han (a form blank 为_(kāi), a mask, a
+             * broken byte) is never what a note glosses: it is the farm's
+             * even when its syllable is used nowhere else */
+            if (!ps->residue || (!used[v[i].syllable] && v[i].han_base)) continue;
             rule = "pinyin_strip:residue";
             residue++;
         } else {

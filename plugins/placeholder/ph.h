@@ -81,6 +81,10 @@ int ph_ascii_unit_at(const uint8_t *p, size_t len, size_t i);
 /* Type given by the table word (同志, 市, 元 ...) starting at p[i], or -1. */
 int ph_word_after(const uint8_t *p, size_t len, size_t i);
 
+/* Past up to two spaces (ASCII, U+00A0, U+3000) at p[i] when a non-ASCII
+ * character follows them; else i. */
+size_t ph_skip_spaces_to_cjk(const uint8_t *p, size_t len, size_t i);
+
 /* Type of the mark spanning [s, e) whose marks proper are [ms, me) (the
  * rest are glued digits). */
 ph_type ph_classify(const uint8_t *p, size_t len, size_t s, size_t e, size_t ms,

@@ -408,9 +408,10 @@ static size_t try_x(scan *s, size_t i, int f)
             if (!(fl == K_HAN || fl == K_DIGIT || fr == K_HAN || fr == K_DIGIT)) return me;
         }
     }
-    /* XX世纪 with uppercase Latin X: a Roman century. */
-    if (f == PH_F_LATIN_X && cnt <= 3 && me + 6 <= s->len &&
-        memcmp(s->p + me, "世纪", 6) == 0) {
+    /* XX世纪 (or XX 世纪) with uppercase Latin X: a Roman century. */
+    size_t w = ph_skip_spaces_to_cjk(s->p, s->len, me);
+    if (f == PH_F_LATIN_X && cnt <= 3 && w + 6 <= s->len &&
+        memcmp(s->p + w, "世纪", 6) == 0) {
         int upper = 1;
         for (size_t k = i; k < me; k++) upper &= s->p[k] == 'X';
         if (upper) return me;
@@ -421,7 +422,12 @@ static size_t try_x(scan *s, size_t i, int f)
         /* A lone X needs Chinese next to it (x年, 张x老师, 20x年), not
          * ASCII noise like "d- x2 ?:". */
         int la = cls_of(cp_left(s, a)), rb = cls_of(cp_right(s, b));
-        if (!(la == K_HAN || la == K_CJKP || rb == K_HAN || rb == K_CJKP)) return me;
+        /* 201x 年 at a line start: a year mask spaced from its unit */
+        size_t u = ph_skip_spaces_to_cjk(s->p, s->len, b);
+        int spaced_year = a < i && la != K_LETTER && u > b && u + 3 <= s->len &&
+                          memcmp(s->p + u, "年", 3) == 0;
+        if (!(la == K_HAN || la == K_CJKP || rb == K_HAN || rb == K_CJKP || spaced_year))
+            return me;
     }
     /* XX.XX元: one number. */
     if (f == PH_F_LATIN_X && b + 1 < s->len && s->p[b] == '.') {

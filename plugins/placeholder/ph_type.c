@@ -222,15 +222,28 @@ static int doc_number_prefix(const uint8_t *p, size_t len, size_t i)
     return 0;
 }
 
+size_t ph_skip_spaces_to_cjk(const uint8_t *p, size_t len, size_t i)
+{
+    /* at most two spaces (ASCII, no-break U+00A0, ideographic U+3000), and
+     * only when a non-ASCII character follows: "201x 年", "XX　县" */
+    size_t k = i;
+    for (int n = 0; n < 2 && k < len; n++) {
+        if (p[k] == ' ') k++;
+        else if (k + 1 < len && p[k] == 0xC2 && p[k + 1] == 0xA0) k += 2;
+        else if (k + 2 < len && p[k] == 0xE3 && p[k + 1] == 0x80 && p[k + 2] == 0x80) k += 3;
+        else break;
+    }
+    return k > i && k < len && p[k] >= 0x80 ? k : i;
+}
+
 ph_type ph_classify(const uint8_t *p, size_t len, size_t s, size_t e, size_t ms,
                     size_t me, ph_family f)
 {
     if (f == PH_F_GAP) return PH_GAP;
     if (year_shaped(p, len, s, e, ms)) return PH_YEAR;
 
-    /* "20xx 年": one ASCII space between mark and word is common. */
-    size_t a = e;
-    if (a + 1 < len && p[a] == ' ' && p[a + 1] >= 0x80) a++;
+    /* "20xx 年", "XX　县": a space between mark and word is common. */
+    size_t a = ph_skip_spaces_to_cjk(p, len, e);
     size_t pn;
     int32_t prev = ph_cp_before(p, s, &pn);
 

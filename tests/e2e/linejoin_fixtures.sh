@@ -2,7 +2,9 @@
 # linejoin: own fixtures through `docclean run`: a broken document is
 # rejoined exactly (6 joins), a document of look-alikes (headings, lists,
 # tables, dated records, labels, titles, indents, Latin) is left
-# byte-identical with and without the ratio gate, and the gap options work.
+# byte-identical with and without the ratio gate, and the gap options work;
+# fragmented documents (text runs one per line) are rejoined, their clean
+# originals are untouched.
 set -u
 STAGE=linejoin; . "$SRC/tests/fixture_lib.sh"
 F="$FIXTURES/linejoin"
@@ -52,4 +54,26 @@ conf nostruct protect_structure=false
 run nostruct.ini "$F/keep.txt" nostruct.out
 if cmp -s "$F/keep.txt" nostruct.out; then echo "FAIL protect_structure=false changed nothing"; fail=1
 else echo "ok   protect_structure=false joins a heading"; fi
+# fragmented text (bench/linejoin_frag.py cut tests/fixtures/linejoin/frag/*
+# into runs of 1-12 characters, numbers and XX on their own lines): joined
+# back into the clean document; headings, list items, the table and the
+# signature/date keep their lines.
+run default.ini "$F/fragmented-plan.txt" plan.out
+check "fragmented plan rejoined to the clean text" "$F/frag/clean4.txt" plan.out
+want_counter "fragmented plan (before and after the table)" plan.out fragment_blocks 2
+# paragraph ends as blank lines: each paragraph comes back whole
+run default.ini "$F/fragmented-blank.txt" blank.out
+check "fragmented report with blank paragraph ends" "$F/fragmented-blank.expected" blank.out
+# a break after a sentence end inside a paragraph is kept (大家好！ / 我是):
+# the one kind of layout break that is not joined
+run default.ini "$F/fragmented-talk.txt" talk.out
+check "fragmented talk: table, list, signature and date kept" "$F/fragmented-talk.expected" talk.out
+conf nofrag fragments=false
+run nofrag.ini "$F/fragmented-plan.txt" nofrag.out
+want_counter "fragments=false" nofrag.out fragment_blocks 0
+# the clean documents themselves are left alone
+for c in "$F"/frag/clean*.txt; do
+  run default.ini "$c" clean.out
+  check "clean $(basename "$c") untouched" "$c" clean.out
+done
 exit $fail

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # placeholder: own fixtures through `docclean run` - every family and type
 # (families.txt), the must-not-tag cases (negatives.txt), mode=normalize,
-# mode=keep with metadata counts, max_density rejects with the reason, and
+# spaced forms (spaced.txt, spaced-negatives.txt), masks in fragmented
+# text after linejoin, mode=keep with metadata counts, max_density rejects with the reason, and
 # the rule names `docclean explain` shows.
 set -u
 STAGE=placeholder; . "$SRC/tests/fixture_lib.sh"
@@ -16,6 +17,19 @@ run tag.ini "$F/families.txt" families.out
 check "families, default tags" "$F/families.expected" families.out
 run tag.ini "$F/negatives.txt" negatives.out
 check "must-not-tag cases" "$F/negatives.expected" negatives.out
+
+# spaced forms: a space (ASCII, U+00A0, U+3000) between the mark and its
+# unit (201x 年, 20XX 年度, XX 县), typed as when glued; spaced look-alikes
+# (2019 年 x 轴, 3 x 4, Win10x 年, XX 世纪) stay untouched
+run tag.ini "$F/spaced.txt" spaced.out
+check "spaced forms" "$F/spaced.expected" spaced.out
+run tag.ini "$F/spaced-negatives.txt" spaced-neg.out
+check "spaced must-not-tag cases" "$F/spaced-negatives.txt" spaced-neg.out
+# masks on lines of their own in fragmented text are tagged once linejoin
+# has put the runs back together
+printf '[pipeline]\nstages = linejoin, placeholder\n' > lp.ini
+run lp.ini "$F/fragmented.txt" fragmented.out
+check "fragmented text: rejoined, then tagged" "$F/fragmented.expected" fragmented.out
 
 conf norm mode=normalize
 run norm.ini "$F/families.txt" norm.out

@@ -363,6 +363,98 @@ static void test_classifiers(void **s)
     assert_int_equal(tail("\xe6\x8b"), LJ_TAIL_END);
 }
 
+/* ---- fragmented text: text runs one per line ---- */
+
+static void test_fragment_issue_example(void **s)
+{
+    (void)s;
+    /* the title keeps its line (it ends in 总结), the body is one paragraph,
+     * numbers and the mask rejoin their units */
+    expect_plugin_output(NULL,
+        "XX\n县\n2023\n年教育工作总结\n一年来，在县委、\n县政府的正确领导下，全县\nXX\n所学校\n完成了\n标准化建设，\n新增学位\n1500\n个。\n",
+        "XX县2023年教育工作总结\n一年来，在县委、县政府的正确领导下，全县XX所学校完成了标准化建设，新增学位1500个。\n");
+}
+
+static void test_fragment_percent_semicolon_latin(void **s)
+{
+    (void)s;
+    /* % and ； alone on a line go to the line before; Latin words get one space */
+    expect_plugin_output(NULL,
+        "本科上线率\n达到\n67.3\n%\n，比上年\n提高\n4.2\n个百分点\n；\n推荐阅读\nPhysics\nToday\n等课外\n读物。\n",
+        "本科上线率达到67.3%，比上年提高4.2个百分点；推荐阅读Physics Today等课外读物。\n");
+}
+
+static void test_fragment_structure_kept(void **s)
+{
+    (void)s;
+    /* headings and list items start lines; a bare heading ending in a title
+     * word (情况) ends its line; 。 ends a paragraph */
+    expect_plugin_output(NULL,
+        "一、基本\n情况\n全院现有\n职工\n58\n人，开放\n床位\n30\n张。\n二、主要做法\n1.抓好公共\n卫生服务，\n体检\n2130\n人。\n2.推进家庭\n医生签约。\n",
+        "一、基本情况\n全院现有职工58人，开放床位30张。\n二、主要做法\n1.抓好公共卫生服务，体检2130人。\n2.推进家庭医生签约。\n");
+}
+
+static void test_fragment_signature_date(void **s)
+{
+    (void)s;
+    /* the signature and the date at the end keep their own lines */
+    expect_plugin_output(NULL,
+        "关于报送材料的\n通知\n请于\n3\n月\n20\n日前\n将报告\n报送县教育局，\n联系电话：\n0371\n-12345678\n。\nXX\n县教育局\n2024\n年\n2\n月\n26\n日\n",
+        "关于报送材料的通知\n请于3月20日前将报告报送县教育局，联系电话：0371-12345678。\nXX县教育局\n2024年2月26日\n");
+}
+
+/* The output with fragments=true equals the one with fragments=false. */
+static void expect_no_fragment_block(const char *in)
+{
+    const char *off[] = {"fragments=false", NULL};
+    char *a = NULL, *b = NULL, *ra = NULL, *rb = NULL;
+    size_t na, nb;
+    assert_int_equal(dc_test_run(&docclean_plugin, NULL, in, strlen(in), &a, &na, &ra), DC_KEEP);
+    assert_int_equal(dc_test_run(&docclean_plugin, off, in, strlen(in), &b, &nb, &rb), DC_KEEP);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+    free(a);
+    free(b);
+    free(ra);
+    free(rb);
+}
+
+static void test_fragment_attachment_signature(void **s)
+{
+    (void)s;
+    /* an attachment label's value runs into the signature: the signature
+     * starts at its mask */
+    expect_plugin_output(NULL,
+        "请各校\n按时\n报送，\n联系电话：\n0371\n-12345678\n。\n附件：\n学校安全\n检查清单\nXX\n县教育局\n2024\n年\n2\n月\n26\n日\n",
+        "请各校按时报送，联系电话：0371-12345678。\n附件：\n学校安全检查清单\nXX县教育局\n2024年2月26日\n");
+}
+
+static void test_fragment_not_lists_or_verse(void **s)
+{
+    (void)s;
+    /* short lines that do not cut sentences: names, a contents list, verse
+     * (whose ，-ended lines the ordinary rules may still join) */
+    expect_plugin_same(NULL, "获奖名单\n张小明\n李华\n王芳芳\n赵磊\n孙丽\n周杰\n吴敏\n");
+    expect_plugin_same(NULL, "目录\n第一章 总则\n第二章 学籍\n第三章 考勤\n第四章 奖惩\n第五章 附则\n");
+    expect_no_fragment_block("春眠不觉晓，\n处处闻啼鸟。\n夜来风雨声，\n花落知多少。\n白日依山尽，\n黄河入海流。\n");
+    expect_no_fragment_block("勇于实践,努力锻炼\n我们勇攀科技高峰;\n文明健康,诚实勇敢,\n做好少年;\n团结互助,\n促进社会进步;\n");
+}
+
+static void test_fragment_options(void **s)
+{
+    (void)s;
+    /* without a fragment block only the ordinary join after ， is made */
+    const char *in = "全县\nXX\n所学校\n完成了\n标准化建设，\n新增学位\n1500\n个。\n";
+    const char *plain = "全县\nXX\n所学校\n完成了\n标准化建设，新增学位\n1500\n个。\n";
+    const char *off[] = {"fragments=false", NULL};
+    expect_plugin_output(off, in, plain);
+    const char *few[] = {"fragment_min_lines=9", NULL};
+    expect_plugin_output(few, in, plain);
+    const char *shorter[] = {"fragment_max_chars=3", NULL};
+    expect_plugin_output(shorter, in, plain);
+    expect_plugin_output(NULL, in, "全县XX所学校完成了标准化建设，新增学位1500个。\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -377,6 +469,13 @@ int main(void)
         cmocka_unit_test(test_guard_options_off),  cmocka_unit_test(test_ratio_gate),
         cmocka_unit_test(test_counters),           cmocka_unit_test(test_invalid_utf8_and_edges),
         cmocka_unit_test(test_classifiers),        cmocka_unit_test(test_only_white_space_removed),
+        cmocka_unit_test(test_fragment_issue_example),
+        cmocka_unit_test(test_fragment_percent_semicolon_latin),
+        cmocka_unit_test(test_fragment_structure_kept),
+        cmocka_unit_test(test_fragment_signature_date),
+        cmocka_unit_test(test_fragment_attachment_signature),
+        cmocka_unit_test(test_fragment_not_lists_or_verse),
+        cmocka_unit_test(test_fragment_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -91,6 +91,10 @@ static void test_residue(void **st)
     /* A syllable no real match uses is not residue: 行(háng) in a note. */
     const char *note = "區(qū)學(xué)結(jié)，银行的行读(háng)\n";
     expect_plugin_output(NULL, note, "區學結，银行的行读(háng)\n");
+    /* A base that is not Han (a form blank, a mask) is the farm's whatever
+     * its syllable: 为_(kāi)_ although no match reads kāi. */
+    const char *blank = "區(qū)學(xué)結(jié)，細度模數為_(kāi)_，X(kāi)號\n";
+    expect_plugin_output(NULL, blank, "區學結，細度模數為__，X號\n");
     /* Residue alone never opens the gate. */
     const char *alone = "W(xué)W(xué)W(xué)W(xué)\n";
     expect_plugin_output(NULL, alone, alone);
