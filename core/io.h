@@ -101,6 +101,26 @@ dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, cha
  * errors come back as a document with reject_reason set (then 0 next). */
 int dc_reader_next(dc_reader *r, dc_raw_doc *out);
 void dc_reader_close(dc_reader *r);
+
+/* What was read from one file, for the --state ledger: the bytes that went
+ * through the reader, hashed as they were read (plain, zstd) or from the
+ * same open file after decompression (gzip). */
+typedef struct dc_read_fingerprint {
+    int complete;      /* every byte was read (no read(2) error)               */
+    int changed;       /* the file was written to between open and the end     */
+    uint64_t size;     /* bytes read                                            */
+    int64_t mtime_ns;
+    uint64_t dev, ino; /* the inode read (the path may name another one now)   */
+    char hash[33];     /* XXH3-128 of those bytes, hex                          */
+    char why[300];     /* why not complete, or what changed                     */
+} dc_read_fingerprint;
+/* Start hashing (call right after dc_reader_open, before reading); -1 for
+ * stdin. */
+int dc_reader_track(dc_reader *r);
+/* After dc_reader_next returned 0: finish the hash (reading what the
+ * document layer left), and compare the file with what it was at open.
+ * 0 with fp->complete set, or -1 (fp->why says why). */
+int dc_reader_fingerprint(dc_reader *r, dc_read_fingerprint *fp);
 void dc_raw_doc_free(dc_raw_doc *d);
 /* Parse a deferred JSONL line in place (no-op unless needs_parse); exactly
  * what dc_reader_next would have returned without defer_parse. */
@@ -150,6 +170,12 @@ int dc_writer_put_formatted(dc_writer *w, const char *rec, size_t len);
 dc_out_format dc_writer_format(const dc_writer *w);
 /* Flush, fsync, rename to the final name, fsync the directory, free. */
 int dc_writer_commit(dc_writer *w, char *err, size_t errlen);
+/* Phase one of a group commit (commit.h): flush, fsync and close the
+ * temporary and hand over its name (*tmp, malloc'd) and the final name
+ * (*final); the caller renames.  stdout, devices and textdir have no file
+ * to rename: they are committed here as by dc_writer_commit and *tmp is
+ * NULL.  Frees the writer.  0, or -1 with err (the temporary is removed). */
+int dc_writer_seal(dc_writer *w, char **tmp, char **final, char *err, size_t errlen);
 /* Remove the temporary file, free. */
 void dc_writer_abort(dc_writer *w);
 const char *dc_writer_error(const dc_writer *w);

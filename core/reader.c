@@ -25,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -61,6 +63,12 @@ struct dc_reader {
     int skip_partial;   /* a range starts mid-line: that line is not ours  */
     dc_jscan scan;      /* reused by the fast JSONL path */
     int defer_parse;    /* hand out raw lines (see dc_raw_doc_parse) */
+
+    /* fingerprint of the bytes read (see dc_reader_fingerprint) */
+    XXH3_state_t *hash; /* NULL: not asked for                          */
+    uint64_t hashed;    /* bytes that went through the hash             */
+    struct stat st_open;
+    int io_failed;      /* read(2) failed: the file was not read whole  */
 };
 
 /* ---------------- byte sources ---------------- */
@@ -75,8 +83,17 @@ static ssize_t read_fd(dc_reader *r, char *dst, size_t n)
 {
     for (;;) {
         ssize_t got = read(r->fd, dst, n);
-        if (got >= 0) return got;
+        if (got >= 0) {
+            /* Plain and zstd files reach the hash here, byte for byte as
+             * read; gzip is hashed by dc_reader_fingerprint. */
+            if (r->hash && r->comp != DC_COMP_GZIP) {
+                XXH3_128bits_update(r->hash, dst, (size_t)got);
+                r->hashed += (uint64_t)got;
+            }
+            return got;
+        }
         if (errno == EINTR) continue;
+        r->io_failed = 1;
         src_fail(r, "read error: %s", strerror(errno));
         return -1;
     }
@@ -256,6 +273,7 @@ void dc_reader_close(dc_reader *r)
     if (r->gz) gzclose(r->gz);
     if (r->zd) ZSTD_freeDCtx(r->zd);
     free(r->zin);
+    if (r->hash) XXH3_freeState(r->hash);
     if (r->own_fd) close(r->fd);
     free(r->source);
     free(r->rel);
@@ -613,4 +631,94 @@ int dc_reader_next(dc_reader *r, dc_raw_doc *out)
 {
     if (r->done) return 0;
     return r->fmt == DC_FMT_JSONL ? next_jsonl(r, out) : next_text(r, out);
+}
+
+/* ---------------- what was read ---------------- */
+
+int dc_reader_track(dc_reader *r)
+{
+    if (!r->own_fd || r->hash) return r->hash ? 0 : -1;
+    if (fstat(r->fd, &r->st_open) != 0) return -1;
+    r->hash = XXH3_createState();
+    XXH3_128bits_reset(r->hash);
+    return 0;
+}
+
+/* Feed the rest of the descriptor (from `off`, or from the current offset
+ * when off < 0) to the hash: what the document layer did not need (a
+ * corrupt stream's tail) is still part of the file the ledger describes. */
+static int hash_rest(dc_reader *r, off_t off)
+{
+    char *b = dc_xmalloc(READ_CHUNK);
+    int rc = 0;
+    for (;;) {
+        ssize_t got = off < 0 ? read(r->fd, b, READ_CHUNK) : pread(r->fd, b, READ_CHUNK, off);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            r->io_failed = 1;
+            snprintf(r->srcerr, sizeof r->srcerr, "read error: %s", strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (got == 0) break;
+        XXH3_128bits_update(r->hash, b, (size_t)got);
+        r->hashed += (uint64_t)got;
+        if (off >= 0) off += got;
+    }
+    free(b);
+    return rc;
+}
+
+static int same_time(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+int dc_reader_fingerprint(dc_reader *r, dc_read_fingerprint *fp)
+{
+    memset(fp, 0, sizeof *fp);
+    if (!r->hash) {
+        snprintf(fp->why, sizeof fp->why, "not tracked");
+        return -1;
+    }
+    if (r->comp == DC_COMP_GZIP) {
+        /* zlib reads the descriptor itself: hash the same open file (the
+         * inode read, even if the path was replaced since) from the start;
+         * the size and time checks below catch a change in between. */
+        XXH3_128bits_reset(r->hash);
+        r->hashed = 0;
+        if (!r->io_failed) hash_rest(r, 0);
+    } else if (!r->io_failed) {
+        hash_rest(r, -1);
+    }
+    if (r->io_failed) {
+        snprintf(fp->why, sizeof fp->why, "%s", r->srcerr);
+        return -1;
+    }
+    struct stat now;
+    if (fstat(r->fd, &now) != 0) {
+        snprintf(fp->why, sizeof fp->why, "fstat: %s", strerror(errno));
+        return -1;
+    }
+    fp->complete = 1;
+    fp->size = r->hashed;
+    fp->dev = (uint64_t)now.st_dev;
+    fp->ino = (uint64_t)now.st_ino;
+    fp->mtime_ns = (int64_t)now.st_mtim.tv_sec * 1000000000 + now.st_mtim.tv_nsec;
+    XXH128_hash_t h = XXH3_128bits_digest(r->hash);
+    snprintf(fp->hash, sizeof fp->hash, "%016llx%016llx", (unsigned long long)h.high64,
+             (unsigned long long)h.low64);
+    /* The bytes read are one version of the file only if nothing wrote to
+     * it from open to the end of reading: same size and modification time,
+     * and every byte it has now went through the hash. */
+    if (now.st_size != r->st_open.st_size || !same_time(&now.st_mtim, &r->st_open.st_mtim) ||
+        (uint64_t)now.st_size != r->hashed) {
+        fp->changed = 1;
+        snprintf(fp->why, sizeof fp->why,
+                 "changed while it was read (size %lld -> %lld, %llu bytes read, mtime %s)",
+                 (long long)r->st_open.st_size, (long long)now.st_size,
+                 (unsigned long long)r->hashed,
+                 same_time(&now.st_mtim, &r->st_open.st_mtim) ? "unchanged" : "changed");
+    }
+    return 0;
 }
