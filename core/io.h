@@ -34,6 +34,13 @@ typedef struct dc_input_file {
      * (range_end 0: to the end of the file).  Line numbers stay those of the
      * whole file.  Both 0 for a whole file. */
     uint64_t range_start, range_end;
+    /* --state, a JSONL file that grew since a run read it whole: continue
+     * at resume_offset (the end of what was read, a line boundary) with
+     * line numbers after resume_line, if the file's first resume_offset
+     * bytes still hash to resume_hash; otherwise it is read from the start.
+     * 0: read from the start. */
+    uint64_t resume_offset, resume_line;
+    char resume_hash[33];
 } dc_input_file;
 
 typedef struct dc_input_opts {
@@ -44,6 +51,7 @@ typedef struct dc_input_opts {
     int defer_parse;        /* JSONL: return raw lines (needs_parse = 1) and let the
                                caller parse them with dc_raw_doc_parse, so the run
                                loop can parse on its worker threads               */
+    int fingerprint;        /* hash what is read (dc_reader_fingerprint); --state */
 } dc_input_opts;
 
 typedef struct dc_input_list {
@@ -112,14 +120,15 @@ typedef struct dc_read_fingerprint {
     int64_t mtime_ns;
     uint64_t dev, ino; /* the inode read (the path may name another one now)   */
     char hash[33];     /* XXH3-128 of those bytes, hex                          */
+    uint64_t lines;    /* JSONL: lines up to the end of what was read           */
+    int resumable;     /* JSONL ending at a line boundary: growth can be
+                          continued at `size` (dc_input_file.resume_offset)     */
+    int resumed;       /* this read continued at resume_offset                  */
     char why[300];     /* why not complete, or what changed                     */
 } dc_read_fingerprint;
-/* Start hashing (call right after dc_reader_open, before reading); -1 for
- * stdin. */
-int dc_reader_track(dc_reader *r);
-/* After dc_reader_next returned 0: finish the hash (reading what the
- * document layer left), and compare the file with what it was at open.
- * 0 with fp->complete set, or -1 (fp->why says why). */
+/* With dc_input_opts.fingerprint, after dc_reader_next returned 0: finish
+ * the hash (reading what the document layer left), and compare the file
+ * with what it was at open.  0 with fp->complete set, or -1 (fp->why). */
 int dc_reader_fingerprint(dc_reader *r, dc_read_fingerprint *fp);
 void dc_raw_doc_free(dc_raw_doc *d);
 /* Parse a deferred JSONL line in place (no-op unless needs_parse); exactly

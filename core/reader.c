@@ -69,6 +69,8 @@ struct dc_reader {
     uint64_t hashed;    /* bytes that went through the hash             */
     struct stat st_open;
     int io_failed;      /* read(2) failed: the file was not read whole  */
+    int resumed;        /* continued at dc_input_file.resume_offset     */
+    char last_byte;     /* last byte the document layer read           */
 };
 
 /* ---------------- byte sources ---------------- */
@@ -213,6 +215,8 @@ static int open_range(dc_reader *r, const dc_input_file *f, char *err, size_t er
     return 0;
 }
 
+static int start_tracking(dc_reader *r, const dc_input_file *f, char *err, size_t errlen);
+
 dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, char *err,
                           size_t errlen)
 {
@@ -236,6 +240,11 @@ dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, cha
     r->text_field = dc_xstrdup(opts && opts->text_field ? opts->text_field : "text");
     r->defer_parse = opts && opts->defer_parse;
     r->size_hint = f->size;
+    r->last_byte = '\n'; /* an empty stream ends at a line boundary */
+    if (own && opts && opts->fingerprint && start_tracking(r, f, err, errlen) != 0) {
+        dc_reader_close(r);
+        return NULL;
+    }
 
     if (r->comp == DC_COMP_GZIP) {
         /* gzdopen owns the descriptor it is given; keep ours for close(). */
@@ -335,6 +344,7 @@ static void fill(dc_reader *r)
     ssize_t got = src_read(r, r->buf + r->end, r->cap - r->end - 1);
     if (got <= 0) r->eof = 1;
     else r->end += (size_t)got;
+    if (got > 0) r->last_byte = r->buf[r->end - 1];
 }
 
 /* The stream error document: the bytes after the last complete document. */
@@ -635,12 +645,45 @@ int dc_reader_next(dc_reader *r, dc_raw_doc *out)
 
 /* ---------------- what was read ---------------- */
 
-int dc_reader_track(dc_reader *r)
+/* Hash from the first byte; a file to be continued (resume_offset) has
+ * its first resume_offset bytes hashed here, and is continued there only
+ * if they are still the bytes recorded: otherwise it is read whole.  This
+ * runs before any decoder is set up, so gzip and zstd start at the offset
+ * too (a new member / frame: the previous read ended at the stream's end). */
+static int start_tracking(dc_reader *r, const dc_input_file *f, char *err, size_t errlen)
 {
-    if (!r->own_fd || r->hash) return r->hash ? 0 : -1;
-    if (fstat(r->fd, &r->st_open) != 0) return -1;
+    if (fstat(r->fd, &r->st_open) != 0) {
+        snprintf(err, errlen, "cannot open %s: fstat: %s", f->path, strerror(errno));
+        return -1;
+    }
     r->hash = XXH3_createState();
     XXH3_128bits_reset(r->hash);
+    if (!f->resume_offset || f->resume_offset > (uint64_t)r->st_open.st_size ||
+        r->fmt != DC_FMT_JSONL)
+        return 0;
+    char *b = dc_xmalloc(READ_CHUNK);
+    uint64_t off = 0;
+    while (off < f->resume_offset) {
+        size_t want = f->resume_offset - off < READ_CHUNK ? (size_t)(f->resume_offset - off) : READ_CHUNK;
+        ssize_t got = pread(r->fd, b, want, (off_t)off);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        XXH3_128bits_update(r->hash, b, (size_t)got);
+        off += (uint64_t)got;
+    }
+    free(b);
+    XXH128_hash_t h = XXH3_128bits_digest(r->hash);
+    char hex[33];
+    snprintf(hex, sizeof hex, "%016llx%016llx", (unsigned long long)h.high64,
+             (unsigned long long)h.low64);
+    if (off == f->resume_offset && !strcmp(hex, f->resume_hash) &&
+        lseek(r->fd, (off_t)off, SEEK_SET) == (off_t)off) {
+        r->hashed = off;
+        r->line = f->resume_line;
+        r->resumed = 1;
+    } else { /* not the file that was read: all of it */
+        XXH3_128bits_reset(r->hash);
+    }
     return 0;
 }
 
@@ -681,6 +724,9 @@ int dc_reader_fingerprint(dc_reader *r, dc_read_fingerprint *fp)
         snprintf(fp->why, sizeof fp->why, "not tracked");
         return -1;
     }
+    fp->resumed = r->resumed;
+    fp->lines = r->line;
+    fp->resumable = r->fmt == DC_FMT_JSONL && r->last_byte == '\n';
     if (r->comp == DC_COMP_GZIP) {
         /* zlib reads the descriptor itself: hash the same open file (the
          * inode read, even if the path was replaced since) from the start;

@@ -104,12 +104,13 @@ typedef struct run_state {
      * ledger; a file that changed while read, or could not be read whole
      * after documents of it were already out, stops the run (unstable). */
     dc_read_fingerprint *fps;
+    dc_input_opts in;         /* o->in, with fingerprint under --state */
     atomic_int unstable;
     /* SIGINT/SIGTERM/SIGHUP: the signal thread stops the run (interrupted
      * = the signal) so that temporaries are removed on the way out. */
     atomic_int interrupted;
     int stats_done;           /* the stats file was published with the outputs */
-    char error[1024];         /* the first error (main thread): ledger, summary */
+    char error[1024];         /* the first error (main thread; reader under lock) */
 } run_state;
 
 #define MAX_INFLIGHT_BYTES ((uint64_t)512 << 20)
@@ -652,12 +653,16 @@ static void check_read(run_state *st, dc_reader *r, size_t f, uint64_t good)
         atomic_fetch_add(&st->rep.input_errors, 1);
         return;
     }
-    dc_log_core(DC_LOG_ERROR, "input %s %s%s", st->files.v[f].path,
-                fp->changed ? "" : "could not be read whole after some of its documents were read: ",
-                fp->why);
+    char msg[sizeof st->error];
+    snprintf(msg, sizeof msg, "input %s %s%s; nothing of this run is published, the next run reads "
+             "it again once it has settled", st->files.v[f].path,
+             fp->changed ? "" : "could not be read whole after some of its documents were read: ",
+             fp->why);
+    dc_log_core(DC_LOG_ERROR, "%s", msg);
     fp->complete = 0;
     atomic_store(&st->unstable, 1);
     pthread_mutex_lock(&st->lock);
+    if (!st->error[0]) snprintf(st->error, sizeof st->error, "%s", msg);
     st->stop = 1;
     pthread_cond_broadcast(&st->cv_space);
     pthread_cond_broadcast(&st->cv_work);
@@ -671,7 +676,7 @@ static void *reader_main(void *arg)
     for (size_t f = 0; f < st->files.n && !st->stop; f++) {
         dc_input_file *in = &st->files.v[f];
         char err[1024] = "";
-        dc_reader *r = dc_reader_open(in, &st->o->in, err, sizeof err);
+        dc_reader *r = dc_reader_open(in, &st->in, err, sizeof err);
         if (!r) {
             dc_raw_doc raw;
             memset(&raw, 0, sizeof raw);
@@ -683,7 +688,6 @@ static void *reader_main(void *arg)
             produce_raw(st, &raw, f);
             continue;
         }
-        if (st->fps) dc_reader_track(r);
         dc_raw_doc raw;
         memset(&raw, 0, sizeof raw);
         uint64_t good = 0;
@@ -1415,7 +1419,11 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
         rc = DC_EXIT_RUNTIME;
         goto out_quiet;
     }
-    if (o->state) st.fps = dc_xcalloc(st.files.n ? st.files.n : 1, sizeof *st.fps);
+    st.in = o->in;
+    if (o->state) {
+        st.fps = dc_xcalloc(st.files.n ? st.files.n : 1, sizeof *st.fps);
+        st.in.fingerprint = 1;
+    }
     if (o->state) {
         size_t unsettled = 0;
         size_t done = dc_state_filter_inputs(o->state, &st.files, &unsettled);
@@ -1506,9 +1514,6 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
 out:
     if (st.interrupted && !st.error[0])
         snprintf(st.error, sizeof st.error, "interrupted by %s", strsignal(st.interrupted));
-    if (st.unstable && !st.error[0])
-        snprintf(st.error, sizeof st.error, "an input changed or failed while it was read (see the "
-                 "log); nothing published, the next run reads it again");
     if (rc == DC_EXIT_RUNTIME && !st.error[0]) snprintf(st.error, sizeof st.error, "run failed");
     st.rep.seconds = (double)(now_ns() - t0) / 1e9;
     if (o->state && rc == DC_EXIT_RUNTIME && !committed) {

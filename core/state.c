@@ -63,6 +63,8 @@ static const char *const added_columns[] = {
     "ALTER TABLE files ADD COLUMN mtime_ns INTEGER",
     "ALTER TABLE files ADD COLUMN dev INTEGER",
     "ALTER TABLE files ADD COLUMN ino INTEGER",
+    "ALTER TABLE files ADD COLUMN lines INTEGER",
+    "ALTER TABLE files ADD COLUMN resumable INTEGER",
     NULL,
 };
 
@@ -402,7 +404,7 @@ static int still_being_written(const dc_state *s, const dc_input_file *f, time_t
 /* 1 if the ledger already has this exact file: the same inode, size and
  * modification time (ns) as the bytes recorded, or else the same size and
  * content hash (touched, copied or replaced by identical bytes). */
-static int already_done(dc_state *s, sqlite3_stmt *q, const dc_input_file *f)
+static int already_done(dc_state *s, sqlite3_stmt *q, dc_input_file *f)
 {
     struct stat now;
     if (stat(f->path, &now) != 0) return 0; /* the reader will say why */
@@ -417,7 +419,13 @@ static int already_done(dc_state *s, sqlite3_stmt *q, const dc_input_file *f)
         int64_t mtime_ns = sqlite3_column_int64(q, 2);
         uint64_t dev = (uint64_t)sqlite3_column_int64(q, 3), ino = (uint64_t)sqlite3_column_int64(q, 4);
         int64_t now_ns = (int64_t)now.st_mtim.tv_sec * 1000000000 + now.st_mtim.tv_nsec;
-        if (size != (int64_t)now.st_size) {
+        if (size < (int64_t)now.st_size && hash && sqlite3_column_int64(q, 6)) {
+            /* Grown JSONL (a log appended to): continue where the last read
+             * ended, if the reader finds the same first `size` bytes. */
+            f->resume_offset = (uint64_t)size;
+            f->resume_line = (uint64_t)sqlite3_column_int64(q, 5);
+            snprintf(f->resume_hash, sizeof f->resume_hash, "%s", hash);
+        } else if (size != (int64_t)now.st_size) {
             done = 0;
         } else if (exact && mtime_ns == now_ns && dev == (uint64_t)now.st_dev &&
                    ino == (uint64_t)now.st_ino) {
@@ -464,7 +472,7 @@ size_t dc_state_filter_inputs(dc_state *s, dc_input_list *files, size_t *unsettl
 {
     sqlite3_stmt *q;
     *unsettled = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT size, hash, mtime_ns, dev, ino FROM files WHERE path = ?",
+    if (sqlite3_prepare_v2(s->db, "SELECT size, hash, mtime_ns, dev, ino, lines, resumable FROM files WHERE path = ?",
                            -1, &q, NULL) != SQLITE_OK)
         return 0;
     time_t now = time(NULL);
@@ -537,7 +545,7 @@ static int record_files(dc_state *s, const dc_input_list *files, const dc_read_f
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db,
                            "INSERT OR REPLACE INTO files(path, size, mtime, hash, run_id, at, mtime_ns,"
-                           " dev, ino) VALUES (?,?,?,?,?,?,?,?,?)",
+                           " dev, ino, lines, resumable) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     int rc = 0;
@@ -556,6 +564,8 @@ static int record_files(dc_state *s, const dc_input_list *files, const dc_read_f
         sqlite3_bind_int64(st, 7, fp->mtime_ns);
         sqlite3_bind_int64(st, 8, (sqlite3_int64)fp->dev);
         sqlite3_bind_int64(st, 9, (sqlite3_int64)fp->ino);
+        sqlite3_bind_int64(st, 10, (sqlite3_int64)fp->lines);
+        sqlite3_bind_int(st, 11, fp->resumable);
         rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
         free(ap);
     }
