@@ -236,6 +236,8 @@ static void make_run_id(dc_state *s)
     snprintf(s->run_name, sizeof s->run_name, "%s-%.8s", ts, s->run_id);
 }
 
+static int record_run(dc_state *s, const dc_run_counts *c, const char *status, const char *error);
+
 /* The state's own id (created with the ledger): it names the state's
  * staging dir under OUT/.staging, so that states sharing an output dir
  * never touch each other's staged files. */
@@ -285,8 +287,8 @@ dc_state *dc_state_open(const dc_state_opts *o, const char *out_dir, char *err, 
     s->settle = o->settle_seconds;
     utc_stamp(s->started, sizeof s->started, "%Y-%m-%dT%H:%M:%SZ");
     make_run_id(s);
-    if (mkdir_parents(s->dir) != 0 || mkdir_parents(s->out_dir) != 0) {
-        snprintf(err, errlen, "cannot create %s or %s: %s", s->dir, s->out_dir, strerror(errno));
+    if (mkdir_parents(s->dir) != 0) {
+        snprintf(err, errlen, "cannot create the state dir %s: %s", s->dir, strerror(errno));
         goto fail;
     }
     if (take_lock(s, o->wait, err, errlen, locked) != 0) goto fail;
@@ -303,6 +305,11 @@ dc_state *dc_state_open(const dc_state_opts *o, const char *out_dir, char *err, 
         goto fail;
     }
     if (load_state_id(s, err, errlen) != 0) goto fail;
+    /* From here on the ledger can say why a run failed (`status`). */
+    if (mkdir_parents(s->out_dir) != 0) {
+        snprintf(err, errlen, "cannot create the output dir %s: %s", s->out_dir, strerror(errno));
+        goto fail_recorded;
+    }
     if (stat(db, &s->db_st) != 0) {
         snprintf(err, errlen, "%s: %s", db, strerror(errno));
         goto fail;
@@ -310,18 +317,23 @@ dc_state *dc_state_open(const dc_state_opts *o, const char *out_dir, char *err, 
     char root[PATH_MAX + 64];
     snprintf(root, sizeof root, "%s/.staging/%s", s->out_dir, s->state_id);
     s->staging_root = dc_xstrdup(root);
-    if (recover(s, err, errlen) != 0) goto fail;
+    if (recover(s, err, errlen) != 0) goto fail_recorded;
     char staging[PATH_MAX + 128];
     snprintf(staging, sizeof staging, "%s/%s", s->staging_root, s->run_name);
     s->staging = dc_xstrdup(staging);
     if (mkdir_parents(s->staging) != 0) {
         snprintf(err, errlen, "cannot create %s: %s", s->staging, strerror(errno));
-        goto fail;
+        goto fail_recorded;
     }
     char rp[PATH_MAX];
     s->dir_real = dc_xstrdup(realpath(s->dir, rp) ? rp : s->dir);
     s->out_real = dc_xstrdup(realpath(s->out_dir, rp) ? rp : s->out_dir);
     return s;
+fail_recorded: {
+    dc_run_counts none;
+    memset(&none, 0, sizeof none);
+    record_run(s, &none, "failed", err);
+}
 fail:
     dc_state_close(s);
     return NULL;
@@ -719,7 +731,7 @@ int dc_state_print_status(const char *dir, int limit)
     }
     if (sqlite3_prepare_v2(h,
                            "SELECT name, finished, error FROM runs WHERE error IS NOT NULL"
-                           " ORDER BY started DESC LIMIT 1",
+                           " ORDER BY started DESC, rowid DESC LIMIT 1",
                            -1, &st, NULL) == SQLITE_OK) {
         if (sqlite3_step(st) == SQLITE_ROW)
             printf("last error: run %s at %s: %s\n", sqlite3_column_text(st, 0),
