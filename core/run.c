@@ -1543,7 +1543,14 @@ out_quiet:
     signals_stop(&sigs);
     if (o->interrupted) *o->interrupted = st.interrupted;
     pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
-    if (st.spool_fd >= 0) close(st.spool_fd);
+    if (st.spool_fd >= 0) {
+        close(st.spool_fd);
+        if (o->spool_mode == DC_SPOOL_WRITE) { /* not committed: no half spool is left */
+            char tmp[PATH_MAX + 32];
+            snprintf(tmp, sizeof tmp, "%s.tmp", o->spool_path);
+            unlink(tmp);
+        }
+    }
     dc_report_free(&st.rep);
     dc_input_list_free(&st.files);
     dc_input_errors_free(&ierr);
