@@ -1211,9 +1211,11 @@ static int publish_group(run_state *st, dc_pipeline *p, sinks *k)
 {
     char err[2048];
     dc_commit_group *g = dc_commit_group_new();
-    sinks *kk = k;
-    dc_writer *ws[2] = {kk->out, kk->rej};
-    const char *what[2] = {"output", "rejects"};
+    /* Rejects first: a textdir output has no single file to rename and is
+     * merged into place by its seal, so it goes last, once the others are
+     * durable. */
+    dc_writer *ws[2] = {k->rej, k->out};
+    const char *what[2] = {"rejects", "output"};
     int rc = 0;
     for (int i = 0; i < 2; i++) {
         if (!ws[i]) continue;

@@ -36,4 +36,29 @@ expect_eq "a.txt published once" "$(grep -c '可读的文档' all.jsonl)" 1
 # a third run has nothing new: both files are in the ledger now
 "${RUN[@]}" "$D" run -c n.ini -q --state st -o out in 2>log3 || fail "run 3"
 expect_contains log3 "nothing new"
+
+# a file that vanishes between the directory walk and its reading is
+# rejected, not recorded; when it comes back (same size and mtime) the next
+# run takes it (inputs given as an absolute path: the ledger key).  The hook (run while the reader is held back inside the big
+# first file) removes it.
+build_test_plugin hook
+rm -rf in2 st2 out2; mkdir in2
+python3 - <<'PY'
+with open("in2/a_big.jsonl", "w") as f:
+    f.write('{"text":"RUNHOOK 0"}\n')
+    for i in range(1, 20000):
+        f.write('{"text":"doc %d"}\n' % i)
+PY
+printf '会消失的文档\n' > in2/z.txt
+touch -d '5 minutes ago' in2/*
+cp -p in2/z.txt z.save
+printf 'rm -f %s/in2/z.txt\n' "$T" > hook.sh
+printf '[pipeline]\nstages = hook\nplugin_path = %s/plugins\n[hook]\nrun = sh %s/hook.sh\n' "$T" "$T" > h.ini
+"$DOCCLEAN" run -c h.ini -q -j1 --state st2 -o out2 "$T/in2" 2>log4; rc=$?
+expect_eq "vanished file: exit" $rc 4
+zstd -dc out2/*.rejects.jsonl.zst | grep -q 'No such file' || fail "no reject for the vanished file"
+cp -p z.save in2/z.txt
+printf 'true\n' > hook.sh
+"$DOCCLEAN" run -c h.ini -q --state st2 -o out2 "$T/in2" 2>log5 || fail "run after it came back: $(cat log5)"
+expect_contains log5 "files=1 docs=1 kept=1"
 exit 0
