@@ -1429,6 +1429,11 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
     if (o->state) {
         size_t unsettled = 0;
         size_t done = dc_state_filter_inputs(o->state, &st.files, &unsettled);
+        if (done == (size_t)-1) {
+            run_error(&st, "cannot read the ledger: nothing is processed");
+            rc = DC_EXIT_RUNTIME;
+            goto out;
+        }
         dc_log_core(DC_LOG_INFO, "run %s: %zu new or changed file(s), %zu already processed, "
                     "%zu still being written (left for a later run)", dc_state_run_id(o->state),
                     st.files.n, done, unsettled);
@@ -1518,9 +1523,10 @@ out:
         snprintf(st.error, sizeof st.error, "interrupted by %s", strsignal(st.interrupted));
     if (rc == DC_EXIT_RUNTIME && !st.error[0]) snprintf(st.error, sizeof st.error, "run failed");
     st.rep.seconds = (double)(now_ns() - t0) / 1e9;
-    if (o->state && rc == DC_EXIT_RUNTIME && !committed) {
+    if (o->state && rc == DC_EXIT_RUNTIME) {
         dc_run_counts c = run_counts(&st, p);
-        dc_state_record_failure(o->state, &c, st.error);
+        if (committed) dc_state_record_late_error(o->state, &c, st.error);
+        else dc_state_record_failure(o->state, &c, st.error);
     }
     st.rep.duplicates = count_duplicates(&st.rep, p);
     st.rep.run_id = o->state ? dc_state_run_id(o->state) : NULL;

@@ -184,6 +184,11 @@ static int recover(dc_state *s, char *err, size_t errlen)
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *staged = (const char *)sqlite3_column_text(st, 1);
         const char *final = (const char *)sqlite3_column_text(st, 2);
+        if (access(staged, F_OK) != 0 && access(final, F_OK) != 0)
+            /* Committed, so its inputs will not be read again: say so
+             * loudly (someone removed OUT/.staging or the output). */
+            dc_log_core(DC_LOG_ERROR, "recovery: output %s of a committed run is missing (neither "
+                        "staged at %s nor published)", final, staged);
         if (access(staged, F_OK) == 0 && rename(staged, final) != 0) {
             snprintf(err, errlen, "recovery: rename %s -> %s: %s", staged, final, strerror(errno));
             sqlite3_finalize(st);
@@ -484,9 +489,15 @@ size_t dc_state_filter_inputs(dc_state *s, dc_input_list *files, size_t *unsettl
 {
     sqlite3_stmt *q;
     *unsettled = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT size, hash, mtime_ns, dev, ino, lines, resumable FROM files WHERE path = ?",
-                           -1, &q, NULL) != SQLITE_OK)
-        return 0;
+    /* Without the ledger every file would look new and be published again:
+     * that is a failure, not "0 already processed". */
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT size, hash, mtime_ns, dev, ino, lines, resumable FROM files"
+                           " WHERE path = ?",
+                           -1, &q, NULL) != SQLITE_OK) {
+        dc_log_core(DC_LOG_ERROR, "ledger: %s", sqlite3_errmsg(s->db));
+        return (size_t)-1;
+    }
     time_t now = time(NULL);
     size_t w = 0, skipped = 0, own = 0;
     for (size_t i = 0; i < files->n; i++) {
@@ -672,6 +683,11 @@ int dc_state_commit(dc_state *s, const dc_input_list *files, const dc_read_finge
 void dc_state_record_failure(dc_state *s, const dc_run_counts *c, const char *error)
 {
     record_run(s, c, "failed", error);
+}
+
+void dc_state_record_late_error(dc_state *s, const dc_run_counts *c, const char *error)
+{
+    record_run(s, c, "ok", error);
 }
 
 /* The lock file names its holder (pid, host, start, run) while a run holds

@@ -66,6 +66,10 @@ int dc_state_commit(dc_state *s, const dc_input_list *files, const dc_read_finge
                     size_t errlen);
 /* Record a failed run (best effort). */
 void dc_state_record_failure(dc_state *s, const dc_run_counts *c, const char *error);
+/* A committed run that failed afterwards (publishing, a plugin's finish):
+ * it stays "ok" (its outputs are or will be published) with the error. */
+void dc_state_record_late_error(dc_state *s, const dc_run_counts *c, const char *error);
+/* dc_state_filter_inputs returns (size_t)-1 when the ledger cannot be read. */
 
 /* `docclean status --state DIR`: print recent runs. Returns an exit status. */
 int dc_state_print_status(const char *dir, int limit);
