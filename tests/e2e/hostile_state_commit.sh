@@ -54,6 +54,27 @@ grep -q 'second keep' out.jsonl || fail "recovered output"
 grep -q 'second DROPME' rej.jsonl || fail "the killed run's rejects were not published: $(cat rej.jsonl)"
 grep -q '"kept": 1' stats.json || fail "recovered stats"
 no_leftovers "recovery"
+# 5. the rejects' file system is full when they are flushed at the end
+#    (a 64 KiB tmpfs in a private mount namespace; skipped where that is not
+#    allowed): the output must not be published either
+if unshare -m true 2>/dev/null; then
+  mkdir -p full in5
+  python3 -c "
+for i in range(200): open('in5/%03d.txt' % i, 'w').write('DROPME ' + 'x' * 1000 + '\\n')
+open('in5/keep.txt', 'w').write('kept in run 5\\n')"
+  "$DOCCLEAN" run -c p.ini -q -o out5.jsonl --rejects full/rej5.jsonl in 2>/dev/null || fail "run 5a"
+  cp out5.jsonl out5.before
+  unshare -m sh -c "mount -t tmpfs -o size=64k tmpfs '$T/full' && \
+    '$DOCCLEAN' run -c p.ini -q -o out5.jsonl --rejects full/rej5.jsonl in5 2>log5; echo \$? > rc5; \
+    ls -A full > full.ls"
+  expect_eq "full rejects fs: exit" "$(cat rc5)" 1
+  expect_contains log5 "No space left on device"
+  expect_file_eq out5.jsonl out5.before
+  [ -z "$(cat full.ls)" ] || fail "temporaries left on the full fs: $(cat full.ls)"
+  no_leftovers "full fs"
+else
+  echo "note: no private mount namespace here; the full file system case is skipped"
+fi
 # 4. a normal run publishes all three
 "$DOCCLEAN" run -c p.ini -q -o out.jsonl --rejects rej.jsonl --stats stats.json in || fail "run 5"
 grep -q 'third keep' out.jsonl && grep -q 'second DROPME' rej.jsonl || fail "run 5 outputs"
