@@ -57,7 +57,7 @@ static void usage(FILE *f)
             "                           per run; -o must then name a directory\n"
             "      --wait               wait for a running run instead of exiting with status 5\n"
             "      --settle SECONDS     leave files modified more recently than this (default 60)\n"
-            "       docclean status --state DIR   recent runs, their counts and the last error\n"
+            "       docclean status --state DIR   recent runs, counts, last error, run in progress\n"
             "\n"
             "sharded runs (cluster job arrays):\n"
             "      --shard I/N          only shard I (0-based) of N, by a stable hash of each file's\n"

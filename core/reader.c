@@ -108,7 +108,10 @@ static ssize_t read_gzip(dc_reader *r, char *dst, size_t n)
     int errnum = Z_OK;
     const char *msg = gzerror(r->gz, &errnum);
     if (got < 0 || (got == 0 && errnum != Z_OK)) {
-        if (errnum == Z_ERRNO) msg = strerror(errno);
+        if (errnum == Z_ERRNO) { /* read(2) failed: not the file's content */
+            msg = strerror(errno);
+            r->io_failed = 1;
+        }
         src_fail(r, "truncated or corrupt gzip stream: %s", msg);
         return -1;
     }
