@@ -50,6 +50,20 @@ printf '{"text":"LOG-LINE-X"}\n' | cat - in/c_log.jsonl > tmp && mv tmp in/c_log
 "$DOCCLEAN" run -c h.ini -q --state st -o out in 2>log5b || fail "rewritten run: $(cat log5b)"
 expect_contains log5b "files=1 docs=6"
 
+# --- compressed JSONL grown by a new gzip member / zstd frame ---
+rm -rf in out st; mkdir in
+printf '{"text":"GZ-1"}\n{"text":"GZ-2"}\n' | gzip > in/g.jsonl.gz
+printf '{"text":"ZS-1"}\n' | zstd -q > in/z.jsonl.zst
+old in/*
+hookini true
+"$DOCCLEAN" run -c h.ini -q --state st -o out in 2>log5c || fail "compressed run 1"
+printf '{"text":"GZ-3"}\n' | gzip >> in/g.jsonl.gz
+printf '{"text":"ZS-2"}\n' | zstd -q >> in/z.jsonl.zst
+old in/*
+"$DOCCLEAN" run -c h.ini -q --state st -o out in 2>log5d || fail "compressed run 2"
+expect_contains log5d "files=2 docs=2"
+for d in GZ-1 GZ-2 GZ-3 ZS-1 ZS-2; do expect_eq "$d published once" "$(count "$d\"")" 1; done
+
 # --- appended while it is being read ---
 rm -rf in out st; mkdir in
 python3 - <<'PY'
