@@ -34,6 +34,13 @@ typedef struct dc_input_file {
      * (range_end 0: to the end of the file).  Line numbers stay those of the
      * whole file.  Both 0 for a whole file. */
     uint64_t range_start, range_end;
+    /* --state, a JSONL file that grew since a run read it whole: continue
+     * at resume_offset (the end of what was read, a line boundary) with
+     * line numbers after resume_line, if the file's first resume_offset
+     * bytes still hash to resume_hash; otherwise it is read from the start.
+     * 0: read from the start. */
+    uint64_t resume_offset, resume_line;
+    char resume_hash[33];
 } dc_input_file;
 
 typedef struct dc_input_opts {
@@ -48,6 +55,7 @@ typedef struct dc_input_opts {
                                longer than this is rejected (stage "input") with
                                its size and xxh3 hash, never buffered whole;
                                0 = no limit                                       */
+    int fingerprint;        /* hash what is read (dc_reader_fingerprint); --state */
 } dc_input_opts;
 
 /* [input] max_doc_bytes when the config does not set it (256 MiB). */
@@ -113,6 +121,27 @@ dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, cha
  * errors come back as a document with reject_reason set (then 0 next). */
 int dc_reader_next(dc_reader *r, dc_raw_doc *out);
 void dc_reader_close(dc_reader *r);
+
+/* What was read from one file, for the --state ledger: the bytes that went
+ * through the reader, hashed as they were read (plain, zstd) or from the
+ * same open file after decompression (gzip). */
+typedef struct dc_read_fingerprint {
+    int complete;      /* every byte was read (no read(2) error)               */
+    int changed;       /* the file was written to between open and the end     */
+    uint64_t size;     /* bytes read                                            */
+    int64_t mtime_ns;
+    uint64_t dev, ino; /* the inode read (the path may name another one now)   */
+    char hash[33];     /* XXH3-128 of those bytes, hex                          */
+    uint64_t lines;    /* JSONL: lines up to the end of what was read           */
+    int resumable;     /* JSONL ending at a line boundary: growth can be
+                          continued at `size` (dc_input_file.resume_offset)     */
+    int resumed;       /* this read continued at resume_offset                  */
+    char why[300];     /* why not complete, or what changed                     */
+} dc_read_fingerprint;
+/* With dc_input_opts.fingerprint, after dc_reader_next returned 0: finish
+ * the hash (reading what the document layer left), and compare the file
+ * with what it was at open.  0 with fp->complete set, or -1 (fp->why). */
+int dc_reader_fingerprint(dc_reader *r, dc_read_fingerprint *fp);
 void dc_raw_doc_free(dc_raw_doc *d);
 /* Parse a deferred JSONL line in place (no-op unless needs_parse); exactly
  * what dc_reader_next would have returned without defer_parse. */
@@ -162,6 +191,12 @@ int dc_writer_put_formatted(dc_writer *w, const char *rec, size_t len);
 dc_out_format dc_writer_format(const dc_writer *w);
 /* Flush, fsync, rename to the final name, fsync the directory, free. */
 int dc_writer_commit(dc_writer *w, char *err, size_t errlen);
+/* Phase one of a group commit (commit.h): flush, fsync and close the
+ * temporary and hand over its name (*tmp, malloc'd) and the final name
+ * (*final); the caller renames.  stdout, devices and textdir have no file
+ * to rename: they are committed here as by dc_writer_commit and *tmp is
+ * NULL.  Frees the writer.  0, or -1 with err (the temporary is removed). */
+int dc_writer_seal(dc_writer *w, char **tmp, char **final, char *err, size_t errlen);
 /* Remove the temporary file, free. */
 void dc_writer_abort(dc_writer *w);
 const char *dc_writer_error(const dc_writer *w);

@@ -3,6 +3,7 @@
  */
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,7 @@ static void usage(FILE *f)
             "                           per run; -o must then name a directory\n"
             "      --wait               wait for a running run instead of exiting with status 5\n"
             "      --settle SECONDS     leave files modified more recently than this (default 60)\n"
-            "       docclean status --state DIR   recent runs, their counts and the last error\n"
+            "       docclean status --state DIR   recent runs, counts, last error, run in progress\n"
             "\n"
             "sharded runs (cluster job arrays):\n"
             "      --shard I/N          only shard I (0-based) of N, by a stable hash of each file's\n"
@@ -114,6 +115,7 @@ typedef struct cli {
     char **inputs;
     size_t ninputs;
     dc_options *run_sec, *input_sec;
+    int interrupted; /* the signal that stopped the run (see dc_run_opts) */
 } cli;
 
 static dc_options *core_section(dc_config *c, const char *name, const dc_option_decl *d,
@@ -720,6 +722,7 @@ static int cmd_run(int argc, char **argv)
     cli a;
     memset(&a, 0, sizeof a);
     if (parse_cli(&a, argc, argv) != 0) return DC_EXIT_USAGE;
+    a.run.interrupted = &a.interrupted;
     if (a.ninputs == 0) {
         fprintf(stderr, "docclean: run: no INPUT given (use '-' for stdin)\n");
         usage(stderr);
@@ -780,6 +783,10 @@ static int cmd_run(int argc, char **argv)
     dc_options_free(a.run_sec);
     dc_options_free(a.input_sec);
     dc_config_free(cfg);
+    if (a.interrupted) { /* cleaned up: now die of the signal, as the caller expects */
+        signal(a.interrupted, SIG_DFL);
+        raise(a.interrupted);
+    }
     return rc;
 }
 

@@ -131,6 +131,11 @@ static int check_location(const dc_outpath *o, const ident *id, char *err, size_
             snprintf(err, errlen, "%s %s: exists and is not a directory", o->option, o->path);
             return -1;
         }
+        if (o->is_dir) { /* files are created inside it, not beside it */
+            if (access(o->path, W_OK | X_OK) == 0) return 0;
+            snprintf(err, errlen, "%s %s: directory is not writable: %s", o->option, o->path, strerror(errno));
+            return -1;
+        }
         if (!o->is_dir && S_ISDIR(id->st.st_mode)) {
             snprintf(err, errlen, "%s %s: is a directory", o->option, o->path);
             return -1;

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 #include <zlib.h>
@@ -85,6 +86,14 @@ struct dc_reader {
     dc_jscan scan;      /* reused by the fast JSONL path */
     int defer_parse;    /* hand out raw lines (see dc_raw_doc_parse) */
     uint64_t max_doc;   /* [input] max_doc_bytes, 0 = no limit */
+
+    /* fingerprint of the bytes read (see dc_reader_fingerprint) */
+    XXH3_state_t *hash; /* NULL: not asked for                          */
+    uint64_t hashed;    /* bytes that went through the hash             */
+    struct stat st_open;
+    int io_failed;      /* read(2) failed: the file was not read whole  */
+    int resumed;        /* continued at dc_input_file.resume_offset     */
+    char last_byte;     /* last byte the document layer read           */
 };
 
 /* ---------------- byte sources ---------------- */
@@ -99,8 +108,17 @@ static ssize_t read_fd(dc_reader *r, char *dst, size_t n)
 {
     for (;;) {
         ssize_t got = read(r->fd, dst, n);
-        if (got >= 0) return got;
+        if (got >= 0) {
+            /* Every file reaches the hash here, byte for byte as read
+             * (gzip too: it is inflated from this descriptor). */
+            if (r->hash) {
+                XXH3_128bits_update(r->hash, dst, (size_t)got);
+                r->hashed += (uint64_t)got;
+            }
+            return got;
+        }
         if (errno == EINTR) continue;
+        r->io_failed = 1;
         src_fail(r, "read error: %s", strerror(errno));
         return -1;
     }
@@ -279,6 +297,8 @@ static int open_range(dc_reader *r, const dc_input_file *f, char *err, size_t er
     return 0;
 }
 
+static int start_tracking(dc_reader *r, const dc_input_file *f, char *err, size_t errlen);
+
 dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, char *err,
                           size_t errlen)
 {
@@ -307,6 +327,11 @@ dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, cha
     r->text_field = dc_xstrdup(opts && opts->text_field ? opts->text_field : "text");
     r->defer_parse = opts && opts->defer_parse;
     r->size_hint = f->size;
+    r->last_byte = '\n'; /* an empty stream ends at a line boundary */
+    if (own && opts && opts->fingerprint && start_tracking(r, f, err, errlen) != 0) {
+        dc_reader_close(r);
+        return NULL;
+    }
 
     if (r->comp == DC_COMP_GZIP) {
         r->gzin = dc_xmalloc(GZ_IN_CHUNK);
@@ -343,6 +368,7 @@ void dc_reader_close(dc_reader *r)
     free(r->gzin);
     if (r->zd) ZSTD_freeDCtx(r->zd);
     free(r->zin);
+    if (r->hash) XXH3_freeState(r->hash);
     if (r->own_fd) close(r->fd);
     free(r->source);
     free(r->rel);
@@ -407,6 +433,7 @@ static void fill(dc_reader *r)
     ssize_t got = src_read(r, r->buf + r->end, r->cap - r->end - 1);
     if (got <= 0) r->eof = 1;
     else r->end += (size_t)got;
+    if (got > 0) r->last_byte = r->buf[r->end - 1];
 }
 
 /* The stream error document: the bytes after the last complete document. */
@@ -810,4 +837,121 @@ int dc_reader_next(dc_reader *r, dc_raw_doc *out)
 {
     if (r->done) return 0;
     return r->fmt == DC_FMT_JSONL ? next_jsonl(r, out) : next_text(r, out);
+}
+
+/* ---------------- what was read ---------------- */
+
+/* Hash from the first byte; a file to be continued (resume_offset) has
+ * its first resume_offset bytes hashed here, and is continued there only
+ * if they are still the bytes recorded: otherwise it is read whole.  This
+ * runs before any decoder is set up, so gzip and zstd start at the offset
+ * too (a new member / frame: the previous read ended at the stream's end). */
+static int start_tracking(dc_reader *r, const dc_input_file *f, char *err, size_t errlen)
+{
+    if (fstat(r->fd, &r->st_open) != 0) {
+        snprintf(err, errlen, "cannot open %s: fstat: %s", f->path, strerror(errno));
+        return -1;
+    }
+    r->hash = XXH3_createState();
+    XXH3_128bits_reset(r->hash);
+    if (!f->resume_offset || f->resume_offset > (uint64_t)r->st_open.st_size ||
+        r->fmt != DC_FMT_JSONL)
+        return 0;
+    char *b = dc_xmalloc(READ_CHUNK);
+    uint64_t off = 0;
+    while (off < f->resume_offset) {
+        size_t want = f->resume_offset - off < READ_CHUNK ? (size_t)(f->resume_offset - off) : READ_CHUNK;
+        ssize_t got = pread(r->fd, b, want, (off_t)off);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        XXH3_128bits_update(r->hash, b, (size_t)got);
+        off += (uint64_t)got;
+    }
+    free(b);
+    XXH128_hash_t h = XXH3_128bits_digest(r->hash);
+    char hex[33];
+    snprintf(hex, sizeof hex, "%016llx%016llx", (unsigned long long)h.high64,
+             (unsigned long long)h.low64);
+    if (off == f->resume_offset && !strcmp(hex, f->resume_hash) &&
+        lseek(r->fd, (off_t)off, SEEK_SET) == (off_t)off) {
+        r->hashed = off;
+        r->line = f->resume_line;
+        r->resumed = 1;
+    } else { /* not the file that was read: all of it */
+        XXH3_128bits_reset(r->hash);
+    }
+    return 0;
+}
+
+/* Feed the rest of the descriptor (from `off`, or from the current offset
+ * when off < 0) to the hash: what the document layer did not need (a
+ * corrupt stream's tail) is still part of the file the ledger describes. */
+static int hash_rest(dc_reader *r, off_t off)
+{
+    char *b = dc_xmalloc(READ_CHUNK);
+    int rc = 0;
+    for (;;) {
+        ssize_t got = off < 0 ? read(r->fd, b, READ_CHUNK) : pread(r->fd, b, READ_CHUNK, off);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            r->io_failed = 1;
+            snprintf(r->srcerr, sizeof r->srcerr, "read error: %s", strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (got == 0) break;
+        XXH3_128bits_update(r->hash, b, (size_t)got);
+        r->hashed += (uint64_t)got;
+        if (off >= 0) off += got;
+    }
+    free(b);
+    return rc;
+}
+
+static int same_time(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+int dc_reader_fingerprint(dc_reader *r, dc_read_fingerprint *fp)
+{
+    memset(fp, 0, sizeof *fp);
+    if (!r->hash) {
+        snprintf(fp->why, sizeof fp->why, "not tracked");
+        return -1;
+    }
+    fp->resumed = r->resumed;
+    fp->lines = r->line;
+    fp->resumable = r->fmt == DC_FMT_JSONL && r->last_byte == '\n';
+    if (!r->io_failed) hash_rest(r, -1);
+    if (r->io_failed) {
+        snprintf(fp->why, sizeof fp->why, "%s", r->srcerr);
+        return -1;
+    }
+    struct stat now;
+    if (fstat(r->fd, &now) != 0) {
+        snprintf(fp->why, sizeof fp->why, "fstat: %s", strerror(errno));
+        return -1;
+    }
+    fp->complete = 1;
+    fp->size = r->hashed;
+    fp->dev = (uint64_t)now.st_dev;
+    fp->ino = (uint64_t)now.st_ino;
+    fp->mtime_ns = (int64_t)now.st_mtim.tv_sec * 1000000000 + now.st_mtim.tv_nsec;
+    XXH128_hash_t h = XXH3_128bits_digest(r->hash);
+    snprintf(fp->hash, sizeof fp->hash, "%016llx%016llx", (unsigned long long)h.high64,
+             (unsigned long long)h.low64);
+    /* The bytes read are one version of the file only if nothing wrote to
+     * it from open to the end of reading: same size and modification time,
+     * and every byte it has now went through the hash. */
+    if (now.st_size != r->st_open.st_size || !same_time(&now.st_mtim, &r->st_open.st_mtim) ||
+        (uint64_t)now.st_size != r->hashed) {
+        fp->changed = 1;
+        snprintf(fp->why, sizeof fp->why,
+                 "changed while it was read (size %lld -> %lld, %llu bytes read, mtime %s)",
+                 (long long)r->st_open.st_size, (long long)now.st_size,
+                 (unsigned long long)r->hashed,
+                 same_time(&now.st_mtim, &r->st_open.st_mtim) ? "unchanged" : "changed");
+    }
+    return 0;
 }

@@ -47,7 +47,9 @@ static double mb(uint64_t b)
 void dc_report_print_line(const dc_run_report *r, FILE *f)
 {
     double secs = r->seconds > 0 ? r->seconds : 1e-9;
-    if (r->run_id) fprintf(f, "docclean: run %s done", r->run_id);
+    if (r->failed) fprintf(f, "docclean: %s%s FAILED (%s)", r->run_id ? "run " : "run",
+                           r->run_id ? r->run_id : "", r->failed);
+    else if (r->run_id) fprintf(f, "docclean: run %s done", r->run_id);
     else fprintf(f, "docclean: done");
     fprintf(f, " files=%llu docs=%llu kept=%llu rejected=%llu duplicates=%llu "
                "input_errors=%llu in=%.1fMB out=%.1fMB seconds=%.2f rate=%.1fMB/s\n",

@@ -24,13 +24,15 @@ typedef struct dc_run_report {
     double seconds;
     uint64_t duplicates;           /* rejects by dedup stages              */
     const char *run_id;            /* unattended runs: the ledger's run id */
+    const char *failed;            /* why the run failed (NULL: it did not) */
     dc_reject_count *rejects;      /* per stage (main thread only)          */
     size_t nrejects;
 } dc_run_report;
 
 void dc_report_init(dc_run_report *r, const dc_pipeline *p);
 void dc_report_reject(dc_run_report *r, const char *stage);
-/* The one grep-able line: "docclean: run ID done files=... docs=..." */
+/* The one grep-able line: "docclean: run ID done files=... docs=..."
+ * ("run ID FAILED (why) files=..." for a failed run). */
 void dc_report_print_line(const dc_run_report *r, FILE *f);
 void dc_report_print_summary(const dc_run_report *r, const dc_pipeline *p, FILE *f);
 int dc_report_write_json(const dc_run_report *r, const dc_pipeline *p, const char *path);

@@ -29,6 +29,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,7 @@
 #include <xxhash.h>
 #include <zstd.h>
 
+#include "commit.h"
 #include "progress.h"
 #include "report.h"
 #include "state.h"
@@ -98,6 +101,17 @@ typedef struct run_state {
     FILE *order;              /* sharded: .order sidecar (temporary name) */
     int format_on_workers;    /* JSONL output and no ordered stages: workers format records */
     char *order_tmp;
+    /* --state: what was read of each input file (reader thread), for the
+     * ledger; a file that changed while read, or could not be read whole
+     * after documents of it were already out, stops the run (unstable). */
+    dc_read_fingerprint *fps;
+    dc_input_opts in;         /* o->in, with fingerprint under --state */
+    atomic_int unstable;
+    /* SIGINT/SIGTERM/SIGHUP: the signal thread stops the run (interrupted
+     * = the signal) so that temporaries are removed on the way out. */
+    atomic_int interrupted;
+    int stats_done;           /* the stats file was published with the outputs */
+    char error[1024];         /* the first error (main thread; reader under lock) */
 } run_state;
 
 #define MAX_INFLIGHT_BYTES ((uint64_t)512 << 20)
@@ -107,6 +121,20 @@ static uint64_t now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Log an error of the run and keep the first one: it is what the ledger
+ * and the summary line say the run failed of.  Main thread only. */
+static void run_error(run_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void run_error(run_state *st, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    dc_log_core(DC_LOG_ERROR, "%s", msg);
+    if (!st->error[0]) snprintf(st->error, sizeof st->error, "%s", msg);
 }
 
 /* ---------------- stages ---------------- */
@@ -641,13 +669,46 @@ static int spool_commit(int fd, const char *path)
     return 0;
 }
 
+/* --state: record what was read of file f.  A file that changed while it
+ * was read is one of two versions half and half: none of this run is
+ * published (documents already went through dedup and into the staged
+ * output, so they cannot be taken back one file at a time), and the next
+ * run, once the file has settled, reads it again.  The same for a read
+ * error after documents of the file were produced; a read error before
+ * any (the file's only document is the error reject) just leaves the file
+ * out of the ledger, like a file that could not be opened. */
+static void check_read(run_state *st, dc_reader *r, size_t f, uint64_t good)
+{
+    dc_read_fingerprint *fp = &st->fps[f];
+    if (dc_reader_fingerprint(r, fp) == 0 && !fp->changed) return;
+    if (!fp->changed && good == 0) {
+        atomic_fetch_add(&st->rep.input_errors, 1);
+        return;
+    }
+    char msg[sizeof st->error];
+    snprintf(msg, sizeof msg, "input %s %s%s; nothing of this run is published, the next run reads "
+             "it again once it has settled", st->files.v[f].path,
+             fp->changed ? "" : "could not be read whole after some of its documents were read: ",
+             fp->why);
+    dc_log_core(DC_LOG_ERROR, "%s", msg);
+    fp->complete = 0;
+    atomic_store(&st->unstable, 1);
+    pthread_mutex_lock(&st->lock);
+    if (!st->error[0]) snprintf(st->error, sizeof st->error, "%s", msg);
+    st->stop = 1;
+    pthread_cond_broadcast(&st->cv_space);
+    pthread_cond_broadcast(&st->cv_work);
+    pthread_cond_broadcast(&st->cv_done);
+    pthread_mutex_unlock(&st->lock);
+}
+
 static void *reader_main(void *arg)
 {
     run_state *st = arg;
     for (size_t f = 0; f < st->files.n && !st->stop; f++) {
         dc_input_file *in = &st->files.v[f];
         char err[1024] = "";
-        dc_reader *r = dc_reader_open(in, &st->o->in, err, sizeof err);
+        dc_reader *r = dc_reader_open(in, &st->in, err, sizeof err);
         if (!r) {
             dc_raw_doc raw;
             memset(&raw, 0, sizeof raw);
@@ -661,10 +722,13 @@ static void *reader_main(void *arg)
         }
         dc_raw_doc raw;
         memset(&raw, 0, sizeof raw);
+        uint64_t good = 0;
         while (!st->stop && dc_reader_next(r, &raw) == 1) {
             atomic_fetch_add(&st->rep.bytes_read, raw.len);
+            if (!raw.reject_reason) good++;
             produce_raw(st, &raw, f);
         }
+        if (st->fps && !st->stop) check_read(st, r, f, good);
         dc_reader_close(r);
         atomic_fetch_add(&st->rep.files_done, 1);
     }
@@ -1064,20 +1128,6 @@ static int open_order(run_state *st)
     return 0;
 }
 
-static int commit_order(run_state *st)
-{
-    if (!st->order) return 0;
-    int bad = fflush(st->order) != 0 || fsync(fileno(st->order)) != 0;
-    bad |= fclose(st->order) != 0;
-    st->order = NULL;
-    if (bad || rename(st->order_tmp, st->o->order_path) != 0) {
-        dc_log_core(DC_LOG_ERROR, "%s: %s", st->o->order_path, strerror(errno));
-        unlink(st->order_tmp);
-        return -1;
-    }
-    return 0;
-}
-
 /* Rejects made by dedup stages are the run's duplicates. */
 static uint64_t count_duplicates(const dc_run_report *r, const dc_pipeline *p)
 {
@@ -1099,36 +1149,68 @@ static dc_run_counts run_counts(run_state *st, dc_pipeline *p)
     return c;
 }
 
+/* The stats report, complete and fsynced under "<dir>/.<name>.tmp.<pid>";
+ * the caller renames it (with the other outputs).  NULL on failure. */
+static char *write_stats_temp(run_state *st, dc_pipeline *p, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+    dc_buf b = {0};
+    dc_buf_append(&b, path, dirlen);
+    dc_buf_printf(&b, ".%s.tmp.%ld", path + dirlen, (long)getpid());
+    char *tmp = dc_buf_take(&b, NULL);
+    int fd = -1;
+    if (dc_report_write_json(&st->rep, p, tmp) != 0 || (fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 ||
+        fsync(fd) != 0) {
+        run_error(st, "cannot write stats to %s: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
+        unlink(tmp);
+        free(tmp);
+        return NULL;
+    }
+    close(fd);
+    return tmp;
+}
+
 /* Unattended mode: the stats file joins the outputs in staging, then one
  * ledger transaction commits the run and the outputs are published. */
 static int commit_state(run_state *st, dc_pipeline *p)
 {
     st->rep.seconds = (double)(now_ns() - st->t_start) / 1e9;
     st->rep.duplicates = count_duplicates(&st->rep, p);
-    if (st->o->stats_path && dc_report_write_json(&st->rep, p, st->o->stats_path) != 0) return -1;
+    if (st->o->stats_path) {
+        char *tmp = write_stats_temp(st, p, st->o->stats_path);
+        if (!tmp) return -1;
+        int bad = rename(tmp, st->o->stats_path) != 0;
+        if (bad) run_error(st, "%s: %s", st->o->stats_path, strerror(errno));
+        free(tmp);
+        if (bad) return -1;
+        st->stats_done = 1;
+    }
     dc_run_counts c = run_counts(st, p);
     char err[2048];
-    if (dc_state_commit(st->o->state, &st->files, &c, st->o->state_outputs,
-                        st->o->nstate_outputs, err, sizeof err) != 0) {
-        dc_log_core(DC_LOG_ERROR, "committing the run failed: %s", err);
-        return -1;
+    int rc = dc_state_commit(st->o->state, &st->files, st->fps, &c, st->o->state_outputs,
+                             st->o->nstate_outputs, err, sizeof err);
+    if (rc != 0) {
+        run_error(st, "committing the run failed: %s", err);
+        return rc < 0 ? -1 : -2; /* -2: committed, recorded, publishing left to the next run */
     }
     return 0;
 }
 
-static int open_sinks(const dc_run_opts *o, sinks *k)
+static int open_sinks(run_state *st, const dc_run_opts *o, sinks *k)
 {
     char err[1024];
     memset(k, 0, sizeof *k);
     k->out = dc_writer_open(o->out_path ? o->out_path : "-", o->out_format, err, sizeof err);
     if (!k->out) {
-        dc_log_core(DC_LOG_ERROR, "output: %s", err);
+        run_error(st, "output: %s", err);
         return -1;
     }
     if (o->rejects_path) {
         k->rej = dc_writer_open(o->rejects_path, DC_OUT_JSONL, err, sizeof err);
         if (!k->rej) {
-            dc_log_core(DC_LOG_ERROR, "rejects: %s", err);
+            run_error(st, "rejects: %s", err);
             dc_writer_abort(k->out);
             return -1;
         }
@@ -1136,33 +1218,95 @@ static int open_sinks(const dc_run_opts *o, sinks *k)
     return 0;
 }
 
-/* Make the output and rejects durable under their final (or, with
- * --state, staged) names. */
-static int commit_writers(sinks *k)
+/* --state: make the output and rejects durable under their staged names
+ * (the ledger commit publishes them). */
+static int commit_writers(run_state *st, sinks *k)
 {
     char err[1024];
     int rc = 0;
     if (dc_writer_commit(k->out, err, sizeof err) != 0) {
-        dc_log_core(DC_LOG_ERROR, "output: %s", err);
+        run_error(st, "output: %s", err);
         rc = -1;
     }
     if (k->rej && dc_writer_commit(k->rej, err, sizeof err) != 0) {
-        dc_log_core(DC_LOG_ERROR, "rejects: %s", err);
+        run_error(st, "rejects: %s", err);
         rc = -1;
     }
     return rc;
 }
 
+/* Plain runs: output, rejects, stats and .order become visible together or
+ * not at all (commit.h).  Every file is sealed (complete, fsynced) before
+ * any is renamed, so a full disk while finishing the rejects leaves the
+ * previous outputs as they were. */
+static int publish_group(run_state *st, dc_pipeline *p, sinks *k)
+{
+    char err[2048];
+    dc_commit_group *g = dc_commit_group_new();
+    /* Rejects first: a textdir output has no single file to rename and is
+     * merged into place by its seal, so it goes last, once the others are
+     * durable. */
+    dc_writer *ws[2] = {k->rej, k->out};
+    const char *what[2] = {"rejects", "output"};
+    int rc = 0;
+    for (int i = 0; i < 2; i++) {
+        if (!ws[i]) continue;
+        char *tmp, *final;
+        if (rc != 0) {
+            dc_writer_abort(ws[i]);
+            continue;
+        }
+        if (dc_writer_seal(ws[i], &tmp, &final, err, sizeof err) != 0) {
+            run_error(st, "%s: %s", what[i], err);
+            rc = -1;
+        } else if (tmp) {
+            dc_commit_group_add(g, tmp, final);
+        } else {
+            free(final);
+        }
+    }
+    k->out = k->rej = NULL;
+    if (rc == 0 && st->order) {
+        int bad = fflush(st->order) != 0 || fsync(fileno(st->order)) != 0;
+        bad |= fclose(st->order) != 0;
+        st->order = NULL;
+        if (bad) {
+            run_error(st, "%s: %s", st->o->order_path, strerror(errno));
+            unlink(st->order_tmp);
+            rc = -1;
+        } else {
+            dc_commit_group_add(g, st->order_tmp, dc_xstrdup(st->o->order_path));
+            st->order_tmp = NULL;
+        }
+    }
+    if (rc == 0 && st->o->stats_path && strcmp(st->o->stats_path, "-") != 0) {
+        st->rep.seconds = (double)(now_ns() - st->t_start) / 1e9;
+        st->rep.duplicates = count_duplicates(&st->rep, p);
+        char *tmp = write_stats_temp(st, p, st->o->stats_path);
+        if (tmp) dc_commit_group_add(g, tmp, dc_xstrdup(st->o->stats_path));
+        else rc = -1;
+    }
+    if (rc != 0) {
+        dc_commit_group_abort(g);
+        return -1;
+    }
+    if (dc_commit_group_publish(g, err, sizeof err) != 0) {
+        run_error(st, "publishing the outputs failed: %s", err);
+        return -1;
+    }
+    st->stats_done = 1;
+    return 0;
+}
+
 /* Each stage's finish(): commits plugin state such as the dedup index. */
-static int finish_stages(dc_pipeline *p)
+static int finish_stages(run_state *st, dc_pipeline *p)
 {
     char err[1024];
     for (size_t i = 0; i < p->n; i++) {
         dc_stage *s = p->stages[i];
         err[0] = '\0';
         if (s->desc.finish && s->desc.finish(s->instance, err, sizeof err) != 0) {
-            dc_log_core(DC_LOG_ERROR, "stage '%s': finish failed: %s", s->name,
-                        err[0] ? err : "(no message)");
+            run_error(st, "stage '%s': finish failed: %s", s->name, err[0] ? err : "(no message)");
             return -1;
         }
     }
@@ -1170,19 +1314,82 @@ static int finish_stages(dc_pipeline *p)
 }
 
 /* The order of commits is what makes runs crash safe:
- *  - plain runs: output durable first, then plugin state (an index never
- *    gets ahead of the output it describes);
+ *  - plain runs: outputs durable and published as a group first, then
+ *    plugin state (an index never gets ahead of the output it describes);
  *  - --state runs: outputs durable in staging, then the ledger commit (the
  *    commit point) and publishing, then plugin state.  A crash between the
  *    ledger and finish() leaves the dedup index without that run's
  *    documents (later runs may keep a copy of them) but can never lose or
  *    repeat a document; the other order could drop documents as
- *    "duplicates" of themselves when the run is redone. */
+ *    "duplicates" of themselves when the run is redone.
+ * Returns 0, -1 (nothing published) or -2 (--state: committed, publishing
+ * left to the next run). */
 static int commit_run(run_state *st, dc_pipeline *p, sinks *k)
 {
-    if (commit_writers(k) != 0 || commit_order(st) != 0) return -1;
-    if (st->o->state && commit_state(st, p) != 0) return -1;
-    return finish_stages(p);
+    if (!st->o->state) {
+        if (publish_group(st, p, k) != 0) return -1;
+        return finish_stages(st, p) != 0 ? -2 : 0;
+    }
+    if (commit_writers(st, k) != 0) return -1;
+    int rc = commit_state(st, p);
+    if (rc != 0) return rc;
+    return finish_stages(st, p) != 0 ? -2 : 0;
+}
+
+/* ---------------- signals ---------------- */
+
+/* SIGINT, SIGTERM and SIGHUP are blocked in every thread of the run and
+ * taken by this thread, which stops the run like a failure: writers remove
+ * their temporaries, staging is emptied, and the caller re-raises the
+ * signal once everything is cleaned up (dc_run_opts.interrupted). */
+typedef struct sig_ctx {
+    run_state *st;
+    sigset_t set;
+    atomic_int done;
+    pthread_t thread;
+} sig_ctx;
+
+static void *signal_main(void *arg)
+{
+    sig_ctx *sc = arg;
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&sc->set, &sig) != 0) continue;
+        if (atomic_load(&sc->done)) return NULL;
+        run_state *st = sc->st;
+        if (atomic_load(&st->interrupted)) continue;
+        atomic_store(&st->interrupted, sig);
+        dc_log_core(DC_LOG_WARN, "%s: stopping; nothing of this run will be published",
+                    strsignal(sig));
+        pthread_mutex_lock(&st->lock);
+        st->stop = 1;
+        pthread_cond_broadcast(&st->cv_space);
+        pthread_cond_broadcast(&st->cv_work);
+        pthread_cond_broadcast(&st->cv_done);
+        pthread_mutex_unlock(&st->lock);
+    }
+}
+
+static void signals_start(sig_ctx *sc, run_state *st, sigset_t *old)
+{
+    sc->st = st;
+    atomic_store(&sc->done, 0);
+    sigemptyset(&sc->set);
+    sigaddset(&sc->set, SIGINT);
+    sigaddset(&sc->set, SIGTERM);
+    sigaddset(&sc->set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &sc->set, old);
+    pthread_create(&sc->thread, NULL, signal_main, sc);
+}
+
+/* Stop the signal thread; a signal that came and was not acted on stays
+ * pending for the caller (it is unblocked with the old mask restored... by
+ * the caller, after cleanup). */
+static void signals_stop(sig_ctx *sc)
+{
+    atomic_store(&sc->done, 1);
+    pthread_kill(sc->thread, SIGHUP);
+    pthread_join(sc->thread, NULL);
 }
 
 int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opts *o)
@@ -1218,6 +1425,23 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
     st.spool_fd = -1;
     dc_input_errors ierr = {0};
     int rc = DC_EXIT_OK;
+    sig_ctx sigs;
+    sigset_t oldmask;
+    signals_start(&sigs, &st, &oldmask);
+    uint64_t t0 = st.t_start = now_ns();
+    int committed = 0; /* --state: the ledger has this run (publishing may be left) */
+    if (!o->state) {
+        /* A plain run killed while publishing left a journal next to its
+         * first output: finish that set before writing a new one. */
+        const char *first[] = {o->out_path, o->rejects_path, o->order_path, o->stats_path};
+        char err[2048];
+        for (size_t i = 0; i < sizeof first / sizeof *first; i++)
+            if (first[i] && strcmp(first[i], "-") && dc_commit_recover(first[i], err, sizeof err) != 0) {
+                run_error(&st, "%s", err);
+                rc = DC_EXIT_RUNTIME;
+                goto out_quiet;
+            }
+    }
     dc_inputs_collect(inputs, ninputs, &o->in, &st.files, &ierr);
     dc_report_init(&st.rep, p);
     for (size_t i = 0; i < ierr.n; i++) {
@@ -1229,9 +1453,19 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
         rc = DC_EXIT_RUNTIME;
         goto out_quiet;
     }
+    st.in = o->in;
+    if (o->state) {
+        st.fps = dc_xcalloc(st.files.n ? st.files.n : 1, sizeof *st.fps);
+        st.in.fingerprint = 1;
+    }
     if (o->state) {
         size_t unsettled = 0;
         size_t done = dc_state_filter_inputs(o->state, &st.files, &unsettled);
+        if (done == (size_t)-1) {
+            run_error(&st, "cannot read the ledger: nothing is processed");
+            rc = DC_EXIT_RUNTIME;
+            goto out;
+        }
         dc_log_core(DC_LOG_INFO, "run %s: %zu new or changed file(s), %zu already processed, "
                     "%zu still being written (left for a later run)", dc_state_run_id(o->state),
                     st.files.n, done, unsettled);
@@ -1243,13 +1477,12 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
     }
     for (size_t i = 0; i < st.files.n; i++) st.rep.bytes_total += st.files.v[i].size;
     st.rep.files = st.files.n;
-    uint64_t t0 = st.t_start = now_ns();
     if (o->spool_mode == DC_SPOOL_READ) {
         st.use_spool = 1;
         st.spool_fd = open(o->spool_path, O_RDONLY | O_CLOEXEC);
         if (st.spool_fd < 0) {
-            dc_log_core(DC_LOG_ERROR, "cannot open the spool %s: %s (did the first map phase finish?)",
-                        o->spool_path, strerror(errno));
+            run_error(&st, "cannot open the spool %s: %s (did the first map phase finish?)",
+                      o->spool_path, strerror(errno));
             rc = DC_EXIT_RUNTIME;
             goto out;
         }
@@ -1261,16 +1494,17 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
         st.use_spool = 1;
         st.spool_fd = o->spool_mode == DC_SPOOL_WRITE ? spool_create(o->spool_path) : spool_open();
         if (st.spool_fd < 0) {
-            dc_log_core(DC_LOG_ERROR, "cannot create the spool %s%s: %s",
-                        o->spool_mode == DC_SPOOL_WRITE ? o->spool_path : "in ",
-                        o->spool_mode == DC_SPOOL_WRITE ? ".tmp"
-                        : getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-                        strerror(errno));
+            run_error(&st, "cannot create the spool %s%s: %s",
+                      o->spool_mode == DC_SPOOL_WRITE ? o->spool_path : "in ",
+                      o->spool_mode == DC_SPOOL_WRITE ? ".tmp"
+                      : getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+                      strerror(errno));
             rc = DC_EXIT_RUNTIME;
             goto out;
         }
         st.mode = PASS_PREPASS;
-        if (run_pass(&st, NULL) != 0) {
+        if (run_pass(&st, NULL) != 0 || st.interrupted || st.unstable) {
+            if (!st.interrupted && !st.unstable) run_error(&st, "the prepass failed");
             rc = DC_EXIT_RUNTIME;
             goto out;
         }
@@ -1278,7 +1512,7 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
                     (double)(now_ns() - t0) / 1e9, (double)st.prepass_ns / 1e9,
                     (double)st.spool_bytes / 1e6);
         if (o->spool_mode == DC_SPOOL_WRITE) { /* this phase ends here */
-            if (spool_commit(st.spool_fd, o->spool_path) != 0 || finish_stages(p) != 0) rc = DC_EXIT_RUNTIME;
+            if (spool_commit(st.spool_fd, o->spool_path) != 0 || finish_stages(&st, p) != 0) rc = DC_EXIT_RUNTIME;
             else if (st.rep.input_errors) rc = DC_EXIT_INPUT;
             st.spool_fd = -1;
             goto out;
@@ -1292,50 +1526,71 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
         }
     }
     sinks k;
-    if (open_sinks(o, &k) != 0) {
+    if (open_sinks(&st, o, &k) != 0) {
         rc = DC_EXIT_RUNTIME;
         goto out;
     }
     st.mode = PASS_MAIN;
     st.format_on_workers = st.conc_end == p->n && dc_writer_format(k.out) == DC_OUT_JSONL;
     int prc = run_pass(&st, &k);
-    if (prc != 0 || k.failed) {
+    if (prc != 0 || k.failed || st.interrupted || st.unstable) {
         if (k.failed)
-            dc_log_core(DC_LOG_ERROR, "writing output failed: %s",
-                        dc_writer_error(k.out) ? dc_writer_error(k.out)
-                        : k.rej && dc_writer_error(k.rej) ? dc_writer_error(k.rej) : "?");
+            run_error(&st, "writing output failed: %s",
+                      dc_writer_error(k.out) ? dc_writer_error(k.out)
+                      : k.rej && dc_writer_error(k.rej) ? dc_writer_error(k.rej) : "?");
         dc_writer_abort(k.out);
         if (k.rej) dc_writer_abort(k.rej);
         rc = DC_EXIT_RUNTIME;
     } else {
-        if (commit_run(&st, p, &k) != 0) rc = DC_EXIT_RUNTIME;
+        int crc = commit_run(&st, p, &k);
+        if (crc != 0) rc = DC_EXIT_RUNTIME;
         else if (st.rep.input_errors) rc = DC_EXIT_INPUT;
-    }
-    if (o->state && rc == DC_EXIT_RUNTIME) {
-        dc_run_counts c = run_counts(&st, p);
-        dc_state_record_failure(o->state, &c, "run failed; see its log");
+        committed = o->state && crc != -1;
     }
     if (!o->rejects_path && st.rep.rejected)
         dc_log_core(DC_LOG_WARN, "%llu documents were rejected but not saved (use --rejects FILE)",
                     (unsigned long long)st.rep.rejected);
 out:
+    if (st.interrupted && !st.error[0])
+        snprintf(st.error, sizeof st.error, "interrupted by %s", strsignal(st.interrupted));
+    if (rc == DC_EXIT_RUNTIME && !st.error[0]) snprintf(st.error, sizeof st.error, "run failed");
     st.rep.seconds = (double)(now_ns() - t0) / 1e9;
-    if (rc != DC_EXIT_RUNTIME || st.rep.docs_in) {
-        st.rep.duplicates = count_duplicates(&st.rep, p);
-        st.rep.run_id = o->state ? dc_state_run_id(o->state) : NULL;
+    if (o->state && rc == DC_EXIT_RUNTIME) {
+        dc_run_counts c = run_counts(&st, p);
+        if (committed) dc_state_record_late_error(o->state, &c, st.error);
+        else dc_state_record_failure(o->state, &c, st.error);
+    }
+    st.rep.duplicates = count_duplicates(&st.rep, p);
+    st.rep.run_id = o->state ? dc_state_run_id(o->state) : NULL;
+    st.rep.failed = rc == DC_EXIT_RUNTIME ? st.error : NULL;
+    if (rc != DC_EXIT_RUNTIME || st.rep.docs_in || o->state) {
         if (!o->quiet) dc_report_print_summary(&st.rep, p, stderr);
         else dc_report_print_line(&st.rep, stderr); /* -q: the one-line summary (--help) */
-        if (o->stats_path && !o->state && dc_report_write_json(&st.rep, p, o->stats_path) != 0)
-            rc = DC_EXIT_RUNTIME;
     }
+    /* Runs that published no outputs as a group (a cluster map phase, a
+     * failed run is left without stats: they would describe no output). */
+    if (o->stats_path && !o->state && !st.stats_done && rc != DC_EXIT_RUNTIME &&
+        dc_report_write_json(&st.rep, p, o->stats_path) != 0)
+        rc = DC_EXIT_RUNTIME;
 out_quiet:
     if (st.order) { /* not committed: a failed run leaves no .order */
         fclose(st.order);
         unlink(st.order_tmp);
     }
     free(st.order_tmp);
+    free(st.fps);
     free(st.file_gidx);
-    if (st.spool_fd >= 0) close(st.spool_fd);
+    signals_stop(&sigs);
+    if (o->interrupted) *o->interrupted = st.interrupted;
+    pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
+    if (st.spool_fd >= 0) {
+        close(st.spool_fd);
+        if (o->spool_mode == DC_SPOOL_WRITE) { /* not committed: no half spool is left */
+            char tmp[PATH_MAX + 32];
+            snprintf(tmp, sizeof tmp, "%s.tmp", o->spool_path);
+            unlink(tmp);
+        }
+    }
     dc_report_free(&st.rep);
     dc_input_list_free(&st.files);
     dc_input_errors_free(&ierr);

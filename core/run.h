@@ -34,6 +34,10 @@ typedef struct dc_run_opts {
      * (DC_SPOOL_READ) instead of reading and cleaning the input again. */
     const char *spool_path;
     int spool_mode;
+    /* Set to the signal (SIGINT, SIGTERM, SIGHUP) that stopped the run, 0
+     * if none; the caller re-raises it once its own cleanup is done.  The
+     * run itself removes its temporaries before returning. */
+    int *interrupted;
 } dc_run_opts;
 
 enum { DC_SPOOL_NONE = 0, DC_SPOOL_WRITE = 1, DC_SPOOL_READ = 2 };

@@ -11,6 +11,13 @@
  * A run killed before 2 leaves only staging files: the next run deletes
  * them and processes the same inputs again.  A run killed after 2 is rolled
  * forward by the next run (step 3 is repeated).
+ *
+ * Staging belongs to one state: OUT/.staging/STATE_ID/RUNNAME, STATE_ID a
+ * random id kept in the ledger, so that recovery only ever removes files
+ * of runs of its own state (several states may share OUT).
+ * The ledger records, per input file, what the run read of it (size, hash
+ * of the bytes read, inode, mtime in ns: dc_read_fingerprint), and only
+ * for files read whole without a read error and unchanged while read.
  */
 #ifndef DC_STATE_H
 #define DC_STATE_H
@@ -37,9 +44,11 @@ const char *dc_state_run_id(const dc_state *s);
 /* "20261123T190102Z-1a2b3c4d": prefix of this run's output names. */
 const char *dc_state_run_name(const dc_state *s);
 
-/* Drop inputs that were processed already (same size and mtime, or same
- * content hash), that may still be written (mtime within settle_seconds, or
- * *.part / *.tmp / *.crdownload).  Returns how many were skipped. */
+/* Drop inputs that were processed already (same inode, size and mtime as
+ * recorded, or same size and content hash), that may still be written
+ * (mtime within settle_seconds, or *.part / *.tmp / *.crdownload), and
+ * docclean's own files (the state dir, run outputs and staging in OUT).
+ * Returns how many were skipped as processed. */
 size_t dc_state_filter_inputs(dc_state *s, dc_input_list *files, size_t *unsettled);
 
 /* Staging path for an output file name, and commit of the run (steps 3-4). */
@@ -48,10 +57,19 @@ typedef struct dc_run_counts {
     uint64_t files, docs_in, kept, rejected, duplicates;
     double seconds;
 } dc_run_counts;
-int dc_state_commit(dc_state *s, const dc_input_list *files, const dc_run_counts *c,
-                    const char *const *outputs, size_t noutputs, char *err, size_t errlen);
+/* fps[i]: what was read of files->v[i] (only complete, unchanged ones are
+ * recorded).  0 = committed and published; -1 = not committed (nothing is
+ * published, nothing recorded); 1 = committed but publishing failed (the
+ * next run completes it).  err says why. */
+int dc_state_commit(dc_state *s, const dc_input_list *files, const dc_read_fingerprint *fps,
+                    const dc_run_counts *c, const char *const *outputs, size_t noutputs, char *err,
+                    size_t errlen);
 /* Record a failed run (best effort). */
 void dc_state_record_failure(dc_state *s, const dc_run_counts *c, const char *error);
+/* A committed run that failed afterwards (publishing, a plugin's finish):
+ * it stays "ok" (its outputs are or will be published) with the error. */
+void dc_state_record_late_error(dc_state *s, const dc_run_counts *c, const char *error);
+/* dc_state_filter_inputs returns (size_t)-1 when the ledger cannot be read. */
 
 /* `docclean status --state DIR`: print recent runs. Returns an exit status. */
 int dc_state_print_status(const char *dir, int limit);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -156,6 +157,35 @@ static char *temp_name(const char *path)
     return dc_buf_take(&b, NULL);
 }
 
+/* Temporaries "<dir>/.<name>.tmp.<pid>" of this same output left by a run
+ * that was killed (its pid no longer exists): nothing else will ever
+ * remove them.  Only this output's own temporaries are touched. */
+static void remove_stale_temps(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? dc_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : dc_xstrdup(".");
+    const char *name = slash ? slash + 1 : path;
+    dc_buf prefix = {0};
+    dc_buf_printf(&prefix, ".%s.tmp.", name);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, prefix.data, prefix.len) != 0) continue;
+        char *end = NULL;
+        long pid = strtol(e->d_name + prefix.len, &end, 10);
+        if (pid <= 0 || *end || pid == (long)getpid()) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* still running */
+        dc_buf p = {0};
+        dc_buf_printf(&p, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (lstat(p.data, &st) == 0 && S_ISREG(st.st_mode)) unlink(p.data);
+        dc_buf_free(&p);
+    }
+    if (d) closedir(d);
+    dc_buf_free(&prefix);
+    free(dir);
+}
+
 static int fsync_parent_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -286,6 +316,7 @@ dc_writer *dc_writer_open(const char *path, dc_out_format fmt, char *err, size_t
         return w;
     }
     w->tmp_path = temp_name(path);
+    remove_stale_temps(path);
     w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (w->fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", w->tmp_path, strerror(errno));
@@ -678,6 +709,28 @@ int dc_writer_commit(dc_writer *w, char *err, size_t errlen)
     }
     writer_free(w);
     return rc;
+}
+
+int dc_writer_seal(dc_writer *w, char **tmp, char **final, char *err, size_t errlen)
+{
+    *tmp = *final = NULL;
+    if (w->fmt == DC_OUT_TEXTDIR || !w->tmp_path) return dc_writer_commit(w, err, errlen);
+    if (finish_stream(w) == 0) {
+        if (fsync(w->fd) != 0) fail(w, "%s: fsync: %s", w->tmp_path, strerror(errno));
+        else if (close(w->fd) != 0) fail(w, "%s: close: %s", w->tmp_path, strerror(errno));
+        w->fd = -1;
+    }
+    if (w->failed) {
+        snprintf(err, errlen, "%s", w->err);
+        unlink(w->tmp_path);
+        writer_free(w);
+        return -1;
+    }
+    *tmp = w->tmp_path;
+    w->tmp_path = NULL;
+    *final = dc_xstrdup(w->final_path);
+    writer_free(w);
+    return 0;
 }
 
 void dc_writer_abort(dc_writer *w)
