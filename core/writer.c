@@ -316,13 +316,15 @@ static void put_value(dc_buf *b, const dc_meta_entry *e)
 }
 
 /* Docclean's own entries (plugins, the detected encoding), skipping keys
- * the record already has at this level. */
-static void put_meta(dc_buf *b, const dc_meta *m, const char *const *skip)
+ * the record already has at this level.  want_clash: 0 = only keys no
+ * input field has, 1 = only keys an input field has, -1 = all. */
+static void put_meta(dc_buf *b, const dc_meta *m, const char *const *skip, int want_clash)
 {
     if (!m) return;
     for (size_t i = 0; i < m->n; i++) {
         const dc_meta_entry *e = &m->v[i];
         if ((e->flags & DC_META_F_INPUT) || skip_key(e->key, skip)) continue;
+        if (want_clash >= 0 && (dc_meta_find_input(m, e->key) != NULL) != want_clash) continue;
         put_key(b, e->key);
         put_value(b, e);
     }
@@ -408,10 +410,15 @@ static void put_head(dc_buf *b, const dc_doc *doc)
 }
 
 /* Kept documents: the input record with its text cleaned (every other field
- * as read), then docclean's own object (see put_own_key). */
+ * as read), then the metadata stages added (dup_of, encoding, ...) under
+ * their own names, then docclean's own object (see put_own_key) with the
+ * provenance (source, line, the id used when the input's was not usable)
+ * and any stage metadata whose name an input field already has.  So no
+ * input field is ever overwritten or dropped. */
 void dc_format_jsonl_doc(const dc_doc *doc, dc_buf *b)
 {
     static const char *const skip[] = {"source", "line", "id", NULL}; /* provenance names */
+    static const char *const top_skip[] = {"id", "text", "docclean", NULL};
     const char *id = doc->id ? doc->id : "";
     const char *src = doc->source ? doc->source : "";
     const dc_meta_entry *in_id = doc->meta ? dc_meta_find_input(doc->meta, "id") : NULL;
@@ -424,6 +431,7 @@ void dc_format_jsonl_doc(const dc_doc *doc, dc_buf *b)
     put_key(b, slot ? slot->key : "text");
     dc_json_escape(b, doc->text ? doc->text : "", doc->text ? doc->len : 0);
     put_input_fields(b, doc->meta, in_id, 0);
+    put_meta(b, doc->meta, top_skip, 0);
     put_own_key(b, doc->meta);
     dc_buf_puts(b, "{\"source\":");
     dc_json_escape(b, src, strlen(src));
@@ -432,7 +440,7 @@ void dc_format_jsonl_doc(const dc_doc *doc, dc_buf *b)
         put_key(b, "id");
         dc_json_escape(b, id, strlen(id));
     }
-    put_meta(b, doc->meta, skip);
+    put_meta(b, doc->meta, skip, 1);
     dc_buf_append(b, "}}\n", 3);
 }
 
@@ -618,7 +626,7 @@ int dc_writer_put_reject(dc_writer *w, const dc_doc *doc, const char *stage, con
     dc_json_escape(b, reason ? reason : "", reason ? strlen(reason) : 0);
     put_key(b, "text");
     dc_json_escape(b, orig, orig_len);
-    put_meta(b, doc->meta, skip);
+    put_meta(b, doc->meta, skip, -1);
     if (has_input_fields(doc->meta)) { /* the record's own fields, as read */
         put_key(b, "fields");
         dc_buf_putc(b, '{');

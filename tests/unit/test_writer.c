@@ -144,7 +144,8 @@ static void test_jsonl_record(void **s)
     dc_meta_put_input(d->meta, "big", DC_META_JSON, "123456789012345678901234567890", 30,
                       "\"big\":123456789012345678901234567890", 36, 0);
     dc_meta_put_input(d->meta, "o", DC_META_JSON, "{\"a\":[1]}", 9, NULL, 0, 0); /* jansson path */
-    /* docclean's own: never mixed with the input's fields */
+    /* docclean's own: beside the input's fields, inside "docclean" when an
+     * input field has the same name */
     dc_meta_put(d->meta, "url", DC_META_STR, "plugin", 6);
     dc_meta_put_int(d->meta, "invalid_bytes", 2);
     dc_meta_put_double(d->meta, "ratio", 0.25);
@@ -166,8 +167,8 @@ static void test_jsonl_record(void **s)
     const char *rec =
         "{\"id\":\"x1\",\"text\":\"正文\\n\\\"q\\\"\",\"url\":\"http:\\/\\/a/\\u0001\","
         "\"source\":\"crawler\",\"line\":42,\"big\":123456789012345678901234567890,"
-        "\"o\":{\"a\":[1]},\"docclean\":{\"source\":\"in/a.jsonl\"%s,\"url\":\"plugin\","
-        "\"invalid_bytes\":2,\"ratio\":0.25}}\n";
+        "\"o\":{\"a\":[1]},\"invalid_bytes\":2,\"ratio\":0.25,"
+        "\"docclean\":{\"source\":\"in/a.jsonl\"%s,\"url\":\"plugin\"}}\n";
     char want[2048];
     int k = snprintf(want, sizeof want, rec, ",\"line\":3");
     snprintf(want + k, sizeof want - (size_t)k, rec, "");
