@@ -61,6 +61,21 @@ static void guard_semicolons(char *s)
         if (*q == ';') *q = SEMI_GUARD;
 }
 
+static dc_section *section_get(dc_config *c, const char *name, const char *file, int line);
+
+/* A "[name]" line: open the section here, so it knows its own FILE:LINE
+ * (inih reports sections only with their first key, if it has one). */
+static void note_section(parse_ctx *p, const char *line)
+{
+    while (*line == ' ' || *line == '\t') line++;
+    if (*line != '[') return;
+    const char *end = strchr(line, ']');
+    if (!end) return;
+    char name[200];
+    snprintf(name, sizeof name, "%.*s", (int)(end - line - 1), line + 1);
+    section_get(p->cfg, name, p->file, p->line);
+}
+
 static char *ini_line_reader(char *str, int num, void *stream)
 {
     parse_ctx *p = stream;
@@ -81,6 +96,7 @@ static char *ini_line_reader(char *str, int num, void *stream)
     memcpy(str, p->linebuf, body);
     str[body] = '\n';
     str[body + 1] = '\0';
+    note_section(p, str);
     guard_semicolons(str);
     return str;
 }

@@ -189,7 +189,7 @@ static int is_core_section(const char *n)
 }
 
 static dc_stage *stage_build(dc_config *cfg, const char *name, const dc_plugin_dirs *dirs,
-                             char *err, size_t errlen)
+                             char *err, size_t errlen, dc_failure *kind)
 {
     const dc_section *sec = dc_config_section(cfg, name);
     const dc_kv *pk = dc_config_get(cfg, name, "plugin");
@@ -217,19 +217,30 @@ static dc_stage *stage_build(dc_config *cfg, const char *name, const dc_plugin_d
         return NULL;
     }
     char cerr[1024] = "";
+    s->failure = DC_FAIL_CONFIG;
     s->instance = s->desc.create(dc_host_get(), s, s->opts, cerr, sizeof cerr);
     if (!s->instance) {
-        snprintf(err, errlen, "%s: stage '%s' (plugin %s): %s",
-                 sec ? sec->file : cfg->stages_where, name, s->plugin_file,
-                 cerr[0] ? cerr : "create() failed without a message");
+        /* Only a configuration problem points at the config: a runtime
+         * failure (ulimit, a busy index) has nothing to fix there. */
+        const char *why = cerr[0] ? cerr : "create() failed without a message";
+        *kind = s->failure;
+        if (s->failure != DC_FAIL_CONFIG)
+            snprintf(err, errlen, "stage '%s' (plugin %s): %s", name, s->plugin_file, why);
+        else if (sec)
+            snprintf(err, errlen, "%s:%d: [%s] (plugin %s): %s", sec->file, sec->line, name,
+                     s->plugin_file, why);
+        else
+            snprintf(err, errlen, "%s: stage '%s' (plugin %s): %s", cfg->stages_where, name,
+                     s->plugin_file, why);
         dc_stage_unload(s);
         return NULL;
     }
     return s;
 }
 
-dc_pipeline *dc_pipeline_build(dc_config *cfg, char *err, size_t errlen)
+dc_pipeline *dc_pipeline_build(dc_config *cfg, char *err, size_t errlen, dc_failure *kind)
 {
+    *kind = DC_FAIL_CONFIG;
     dc_pipeline *p = dc_xcalloc(1, sizeof *p);
     p->cfg = cfg;
     p->stages = dc_xcalloc(cfg->nstages ? cfg->nstages : 1, sizeof *p->stages);
@@ -248,7 +259,7 @@ dc_pipeline *dc_pipeline_build(dc_config *cfg, char *err, size_t errlen)
                      cfg->stages_where, cfg->stages[i]);
             goto fail;
         }
-        dc_stage *s = stage_build(cfg, cfg->stages[i], &dirs, err, errlen);
+        dc_stage *s = stage_build(cfg, cfg->stages[i], &dirs, err, errlen, kind);
         if (!s) goto fail;
         p->stages[p->n++] = s;
     }

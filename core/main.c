@@ -122,10 +122,12 @@ static dc_options *core_section(dc_config *c, const char *name, const dc_option_
 static int build_pipeline(dc_config *cfg, dc_pipeline **pl)
 {
     char err[4096];
-    *pl = dc_pipeline_build(cfg, err, sizeof err);
-    if (!*pl) {
-        fprintf(stderr, "docclean: config error: %s\n", err);
-        return DC_EXIT_CONFIG;
+    dc_failure kind;
+    *pl = dc_pipeline_build(cfg, err, sizeof err, &kind);
+    if (!*pl) { /* a stage says whether it is the config's fault (plugin.h) */
+        fprintf(stderr, "docclean: %s%s\n", kind == DC_FAIL_CONFIG ? "config error: " : "", err);
+        return kind == DC_FAIL_LOCKED ? DC_EXIT_LOCKED : kind == DC_FAIL_RUNTIME ? DC_EXIT_RUNTIME
+                                                                                : DC_EXIT_CONFIG;
     }
     return DC_EXIT_OK;
 }
