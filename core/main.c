@@ -77,13 +77,13 @@ static void usage(FILE *f)
 /* Core settings a config may carry, declared like a plugin's options so
  * they are validated the same way. */
 static const dc_option_decl run_section_opts[] = {
-    {"jobs", DC_OPT_INT, "0", "worker threads (0 = all cores)", NULL},
+    {"jobs", DC_OPT_INT, "0", "worker threads (0 = all cores)", "0.."},
     {"output_format", DC_OPT_ENUM, "jsonl", "output format", "jsonl|text|textdir"},
     {"progress", DC_OPT_ENUM, "auto", "progress bar on stderr", "auto|on|off"},
     {"state", DC_OPT_PATH, NULL, "state directory for unattended runs (like --state)", NULL},
-    {"settle_seconds", DC_OPT_INT, "60", "unattended runs skip files modified more recently", NULL},
+    {"settle_seconds", DC_OPT_INT, "60", "unattended runs skip files modified more recently", "0.."},
     {"shard_chunk_bytes", DC_OPT_INT, "67108864",
-     "sharded runs cut uncompressed JSONL files bigger than this into chunks of this size (0 = never)", NULL},
+     "sharded runs cut uncompressed JSONL files bigger than this into chunks of this size (0 = never)", "0.."},
     {NULL, 0, NULL, NULL, NULL},
 };
 static const dc_option_decl input_section_opts[] = {
@@ -851,6 +851,8 @@ static int cmd_plugins(int argc, char **argv)
                 printf("    %-22s %-7s default: %s  %s", d->name, type_name(d->type),
                        d->default_value ? d->default_value : "(unset)", d->help ? d->help : "");
                 if (d->type == DC_OPT_ENUM && d->choices) printf(" [%s]", d->choices);
+                if ((d->type == DC_OPT_INT || d->type == DC_OPT_DOUBLE) && d->choices)
+                    printf(" [%s]", d->choices); /* the allowed range, MIN..MAX */
                 printf("\n");
             }
         } else {

@@ -42,8 +42,8 @@ typedef struct bp_instance {
 static const dc_option_decl bp_options[] = {
     {"profiles", DC_OPT_LIST, NULL,
      "site profile files or globs, applied in this order (default: DATA_DIR/conf/sites/*.ini)", NULL},
-    {"header_lines", DC_OPT_INT, "12", "default size of a profile's header zone (non-empty lines)", NULL},
-    {"footer_lines", DC_OPT_INT, "12", "default size of a profile's footer zone (non-empty lines)", NULL},
+    {"header_lines", DC_OPT_INT, "12", "default size of a profile's header zone (non-empty lines)", "0.."},
+    {"footer_lines", DC_OPT_INT, "12", "default size of a profile's footer zone (non-empty lines)", "0.."},
     {"disable", DC_OPT_LIST, NULL, "rule names or globs to switch off, e.g. generic-docsite/inline-*", NULL},
     {"drop_line", DC_OPT_BOOL, "true", "apply drop_line rules", NULL},
     {"cut_to_end", DC_OPT_BOOL, "true", "apply cut_to_end rules", NULL},
