@@ -374,6 +374,21 @@ static int write_marker(const char *path, const dc_shard_spec *sh, const char *w
 
 /* --shard I/N: this task's files only; outputs in OUT/shards/NNNNN.*; the
  * .done marker is written last, after everything else is durable. */
+/* A stage that declares cluster phases works corpus-wide (dedup: each
+ * document against all earlier ones).  Run on one shard's documents alone,
+ * it cannot see the other shards: say so, since the merged output then
+ * keeps cross-shard duplicates without any other sign. */
+static void warn_unsplit_stages(const dc_pipeline *pl)
+{
+    for (size_t i = 0; i < pl->n; i++)
+        if (pl->stages[i]->plugin->phases && pl->stages[i]->plugin->phases[0].name)
+            dc_log_core(DC_LOG_WARN, "stage '%s' works across the whole corpus (it declares cluster "
+                        "phases), but --shard without its phases runs it on this shard's documents "
+                        "only: what it would find across shards (e.g. duplicates) stays in the merged "
+                        "output; run the cluster phases instead (docs/scale-out.md)",
+                        pl->stages[i]->name);
+}
+
 static int run_shard(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
 {
     if (!a->run.out_path || !strcmp(a->run.out_path, "-") || a->run.rejects_path ||
@@ -401,6 +416,7 @@ static int run_shard(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
         return DC_EXIT_OK;
     }
     unlink(done);
+    warn_unsplit_stages(pl);
     dc_run_opts ro = a->run;
     ro.out_path = out;
     ro.out_format = DC_OUT_JSONL;
