@@ -26,13 +26,18 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: docclean run [-c CONF] [-o OUT] [--rejects FILE] [--stats FILE] [-j N] INPUT...\n"
-            "       docclean explain [-c CONF] FILE\n"
+            "       docclean explain [-c CONF] [--id ID] [--line N] INPUT...\n"
             "       docclean check-config [-c CONF]\n"
             "       docclean plugins [NAME]\n"
             "       docclean status --state DIR\n"
             "       docclean merge OUT_DIR [-o FILE]   combine --shard outputs in input order\n"
             "       docclean slurm submit|status|resume|report|finish ...   (docs/scale-out.md)\n"
             "       docclean --version | --help\n"
+            "\n"
+            "explain options (INPUT as for run: files, directories, .gz/.zst, '-' for stdin):\n"
+            "      --id ID              show only the document(s) with this id\n"
+            "      --line N             show only the document(s) at input line N\n"
+            "      --color / --no-color\n"
             "\n"
             "run options:\n"
             "  -c, --config FILE        pipeline config (default: %s/conf/default.ini)\n"
@@ -109,6 +114,7 @@ typedef struct cli {
     char **inputs;
     size_t ninputs;
     dc_options *run_sec, *input_sec;
+    dc_explain_opts explain; /* explain --id/--line */
 } cli;
 
 static dc_options *core_section(dc_config *c, const char *name, const dc_option_decl *d,
@@ -211,7 +217,7 @@ static int resolve_options(cli *a)
 enum {
     OPT_REJECTS = 1000, OPT_STATS, OPT_OUTFMT, OPT_FORMAT, OPT_COMPRESS, OPT_TEXTFIELD,
     OPT_ENCODING, OPT_PROGRESS, OPT_NOPROGRESS, OPT_COLOUR, OPT_NOCOLOUR, OPT_STATE, OPT_WAIT,
-    OPT_SETTLE, OPT_SHARD, OPT_FORCE, OPT_CLUSTER_PHASE
+    OPT_SETTLE, OPT_SHARD, OPT_FORCE, OPT_CLUSTER_PHASE, OPT_EXPLAIN_ID, OPT_EXPLAIN_LINE
 };
 
 static int parse_cli(cli *a, int argc, char **argv)
@@ -237,6 +243,8 @@ static int parse_cli(cli *a, int argc, char **argv)
         {"shard", required_argument, 0, OPT_SHARD},
         {"force", no_argument, 0, OPT_FORCE},
         {"cluster-phase", required_argument, 0, OPT_CLUSTER_PHASE},
+        {"id", required_argument, 0, OPT_EXPLAIN_ID},
+        {"line", required_argument, 0, OPT_EXPLAIN_LINE},
         {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -277,6 +285,17 @@ static int parse_cli(cli *a, int argc, char **argv)
         case OPT_SHARD: a->shard = optarg; break;
         case OPT_FORCE: a->force = 1; break;
         case OPT_CLUSTER_PHASE: a->cluster_phase = optarg; break;
+        case OPT_EXPLAIN_ID: a->explain.id = optarg; break;
+        case OPT_EXPLAIN_LINE: {
+            char *end;
+            unsigned long long l = strtoull(optarg, &end, 10);
+            if (*end || !l || optarg[0] == '-') {
+                fprintf(stderr, "docclean: --line takes a line number (1, 2, ...), not '%s'\n", optarg);
+                return -1;
+            }
+            a->explain.line = l;
+            break;
+        }
         default: return -1;
         }
     }
@@ -777,15 +796,16 @@ static int cmd_explain(int argc, char **argv)
         if (!strcmp(argv[i], "--no-color")) colour = 0;
     }
     if (parse_cli(&a, argc, argv) != 0) return DC_EXIT_USAGE;
-    if (a.ninputs != 1) {
-        fprintf(stderr, "docclean: explain takes exactly one FILE\n");
+    if (a.ninputs == 0) {
+        fprintf(stderr, "docclean: explain takes INPUT... (files, directories, '-' for stdin)\n");
         return DC_EXIT_USAGE;
     }
     dc_config *cfg = NULL;
     dc_pipeline *pl = NULL;
     int rc = setup_config(&a, &cfg, &pl);
     if (rc == DC_EXIT_OK) rc = resolve_options(&a);
-    if (rc == DC_EXIT_OK) rc = dc_explain(pl, a.inputs[0], &a.run.in, colour);
+    a.explain.colour = colour;
+    if (rc == DC_EXIT_OK) rc = dc_explain(pl, a.inputs, a.ninputs, &a.run.in, &a.explain);
     dc_pipeline_free(pl);
     dc_options_free(a.run_sec);
     dc_options_free(a.input_sec);
