@@ -38,4 +38,9 @@ cat > t.want <<'J'
 {"id":"u","text":"后来","t2s_changed":2,"docclean":{"source":"t.jsonl","line":2}}
 J
 expect_file_eq t.out t.want
+# --text-field: the cleaned text keeps its field's name; a "text" field is just another field
+printf '%s\n' '{"body":" 正文 ","text":"not the body"}' > b.jsonl
+"$DOCCLEAN" run -q -c p.ini --text-field body -o b.out b.jsonl 2>err.txt || fail "run --text-field: $(cat err.txt)"
+printf '%s\n' '{"id":"b.jsonl:1","body":" 正文","text":"not the body","docclean":{"source":"b.jsonl","line":1}}' > b.want
+expect_file_eq b.out b.want
 echo "ok"
