@@ -228,8 +228,7 @@ static int hexval(unsigned char c)
     return -1;
 }
 
-/* A \uXXXX escape at p (6 bytes available): 1 = a high surrogate, which
- * must be followed by a low one, -1 = lone low surrogate, 0 = other. */
+/* The code unit of the 4 hex digits at p (defined below). */
 static unsigned hex4(const unsigned char *p);
 
 /* s->p[s->i] is '"'.  Validate up to the closing quote; *esc = 1 if there

@@ -496,9 +496,8 @@ static int parse_fast(dc_reader *r, dc_raw_doc *out, const char *p, size_t n)
         const dc_jmember *m = &js->v[i];
         char *key = dc_xstrndup(jm_key(js, m, p), m->klen);
         const char *v = jm_val(js, m, p);
-        if (m == text)
-            dc_meta_put_input(out->meta, key, DC_META_STR, "", 0, p + m->moff, m->mlen,
-                              DC_META_F_TEXTSLOT);
+        if (m == text) /* only its name: the text itself is the document's */
+            dc_meta_put_input(out->meta, key, DC_META_STR, "", 0, NULL, 0, DC_META_F_TEXTSLOT);
         else
             dc_meta_put_input(out->meta, key, m->kind == 's' ? DC_META_STR : DC_META_JSON, v,
                               m->vlen, p + m->moff, m->mlen, 0);

@@ -379,7 +379,8 @@ static int same_as_jansson(const char *p, size_t n)
             fail_msg("fast path differs from jansson on: %.*s", (int)n, p);
         for (size_t i = 0; i < f.meta->n; i++) {
             const dc_meta_entry *a = &f.meta->v[i], *b = &j.meta->v[i];
-            if (strcmp(a->key, b->key) || a->type != b->type || a->flags != b->flags || !a->raw)
+            if (strcmp(a->key, b->key) || a->type != b->type || a->flags != b->flags ||
+                !a->raw != !!(a->flags & DC_META_F_TEXTSLOT))
                 fail_msg("meta %s: fast [%s] jansson [%s] on: %.*s", a->key, a->val, b->val,
                          (int)n, p);
             json_t *va = load_any(a->val, a->len), *vb = load_any(b->val, b->len);
@@ -388,7 +389,7 @@ static int same_as_jansson(const char *p, size_t n)
             /* the raw member is the field exactly: it reads back to jansson's value */
             char *obj = malloc(a->raw_len + 3);
             obj[0] = '{';
-            memcpy(obj + 1, a->raw, a->raw_len);
+            if (a->raw_len) memcpy(obj + 1, a->raw, a->raw_len);
             memcpy(obj + 1 + a->raw_len, "}", 2);
             json_t *ro = load_any(obj, a->raw_len + 2);
             json_t *rv = ro ? json_object_get(ro, a->key) : NULL;
