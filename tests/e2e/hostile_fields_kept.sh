@@ -29,6 +29,13 @@ expect_contains rej.jsonl '"reason":"duplicate key \"id\" at line 7'
 expect_contains rej.jsonl '"text":"{\"text\":\"七\",\"id\":\"dup\",\"id\":\"dup2\"}"'
 # every output line is valid JSON
 python3 -c 'import json,sys; [json.loads(l) for l in open("out.jsonl")]' || fail "invalid JSON in output"
+# the same through the prepass spool (a stage with a prepass: dedup's repeated lines)
+printf '[pipeline]\nstages = normalize, dedup\n[dedup]\nexact = false\nnear = false\n' > pre.ini
+"$DOCCLEAN" run -q -c pre.ini -o pre.jsonl in.jsonl 2>err.txt || fail "run with prepass: $(cat err.txt)"
+for m in '"n":123456789012345678901234567890' '"id":{"k": [1.50, 1e2]}' '"y" : [1, 2.50, "\u00e9\/"]' \
+         '"text":"x\u0000y","docclean":{"mine":1},"m":-0,"docclean_":{' '"big":-99999999999999999999.5e-3'; do
+  expect_contains pre.jsonl "$m"
+done
 # with a stage that adds metadata: beside the fields, or inside "docclean" on a clash
 printf '[pipeline]\nstages = t2s\n' > t.ini
 printf '%s\n' '{"id":"t","text":"後來","t2s_changed":"mine"}' '{"id":"u","text":"後來"}' > t.jsonl
