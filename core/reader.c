@@ -483,8 +483,6 @@ static int parse_fast(dc_reader *r, dc_raw_doc *out, const char *p, size_t n)
     }
     if (!text || text->kind != 's') return -1; /* jansson words the error */
     const char *idv = id ? jm_val(js, id, p) : NULL;
-    /* jansson reads -0 as 0: let it decide what that id is */
-    if (id && id->kind == 'i' && id->vlen == 2 && !memcmp(idv, "-0", 2)) return -1;
     char *idstr = NULL;
     if (id && ((id->kind == 's' && !memchr(idv, 0, id->vlen)) || id->kind == 'i'))
         idstr = dc_xstrndup(idv, id->vlen);

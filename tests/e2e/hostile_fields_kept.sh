@@ -50,4 +50,9 @@ printf '%s\n' '{"body":" 正文 ","text":"not the body"}' > b.jsonl
 "$DOCCLEAN" run -q -c p.ini --text-field body -o b.out b.jsonl 2>err.txt || fail "run --text-field: $(cat err.txt)"
 printf '%s\n' '{"id":"b.jsonl:1","body":" 正文","text":"not the body","docclean":{"source":"b.jsonl","line":1}}' > b.want
 expect_file_eq b.out b.want
+# an id of -0 is the digits as written, record untouched
+printf '%s\n' '{"id":-0,"text":"t","o":{ "a" : 1 }}' > m0.jsonl
+"$DOCCLEAN" run -q -c p.ini -o m0.out m0.jsonl 2>err.txt || fail "run -0: $(cat err.txt)"
+printf '%s\n' '{"id":-0,"text":"t","o":{ "a" : 1 },"docclean":{"source":"m0.jsonl","line":1}}' > m0.want
+expect_file_eq m0.out m0.want
 echo "ok"
