@@ -69,4 +69,16 @@ print(out)
 PY
 "$DOCCLEAN" check-config -c readme.ini > cc.txt 2>err.txt || fail "README example config: $(cat err.txt)"
 grep -q "comment" err.txt && fail "README example warns about comments: $(cat err.txt)"
+# ...and so are the INI examples in the docs (boilerplate.md shows site profiles, its own format)
+python3 - "$SRC" <<'PY' || fail "a docs INI example has an inline comment"
+import glob, re, sys
+bad = []
+for f in glob.glob(sys.argv[1] + "/docs/**/*.md", recursive=True):
+    if f.endswith("boilerplate.md"):
+        continue
+    for block in re.findall(r"```ini\n(.*?)```", open(f, encoding="utf-8").read(), re.S):
+        bad += ["%s: %s" % (f, l) for l in block.splitlines() if re.match(r"^\s*[a-z_]+\s*=.*\s[;#]", l)]
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
 echo ok
