@@ -327,6 +327,8 @@ dc_pipeline *dc_pipeline_build(dc_config *cfg, char *err, size_t errlen, dc_fail
     p->stages = dc_xcalloc(cfg->nstages ? cfg->nstages : 1, sizeof *p->stages);
     dc_plugin_dirs dirs;
     dc_plugin_dirs_init(&dirs, cfg);
+    /* before any create(): a typo must not cost an index lock or a mapping */
+    if (check_sections(cfg, &dirs, err, errlen) != 0) goto fail;
     for (size_t i = 0; i < cfg->nstages; i++) {
         for (size_t j = 0; j < i; j++)
             if (strcmp(cfg->stages[i], cfg->stages[j]) == 0) {
@@ -344,7 +346,6 @@ dc_pipeline *dc_pipeline_build(dc_config *cfg, char *err, size_t errlen, dc_fail
         if (!s) goto fail;
         p->stages[p->n++] = s;
     }
-    if (check_sections(cfg, &dirs, err, errlen) != 0) goto fail;
     dc_plugin_dirs_free(&dirs);
     return p;
 fail:
