@@ -365,15 +365,12 @@ static int scan_number(jscanner *s, char *kind)
 {
     const unsigned char *p = s->p;
     size_t i = s->i, n = s->n, start = i;
-    int neg = 0;
-    if (i < n && p[i] == '-') neg = 1, i++;
+    if (i < n && p[i] == '-') i++;
     if (i >= n) return -1;
-    size_t d0 = i;
     if (p[i] == '0') i++;
     else if (p[i] >= '1' && p[i] <= '9')
         while (i < n && p[i] >= '0' && p[i] <= '9') i++;
     else return -1;
-    size_t ndig = i - d0;
     *kind = 'i';
     if (i < n && p[i] == '.') {
         i++;
@@ -390,8 +387,7 @@ static int scan_number(jscanner *s, char *kind)
         if (i == f) return -1;
         *kind = 'r';
     }
-    (void)ndig, (void)neg;
-    if (*kind == 'r') {
+    if (*kind == 'r') { /* a copy: the line has no terminator strtod could rely on */
         char tmp[64], *t = i - start < sizeof tmp ? tmp : dc_xmalloc(i - start + 1);
         memcpy(t, p + start, i - start);
         t[i - start] = '\0';
