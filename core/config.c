@@ -26,6 +26,8 @@
 #define MAX_INCLUDE_DEPTH 16
 
 typedef struct parse_ctx {
+    struct parse_ctx *parent; /* the file whose `include =` line read this one */
+    char *real;               /* realpath of file, for cycle detection         */
     dc_config *cfg;
     const char *file;
     FILE *fp;
@@ -38,7 +40,7 @@ typedef struct parse_ctx {
     size_t linecap;
 } parse_ctx;
 
-static int parse_file(dc_config *cfg, const char *path, int depth, char *err, size_t errlen);
+static int parse_file(dc_config *cfg, const char *path, parse_ctx *parent, char *err, size_t errlen);
 
 static void fail(parse_ctx *p, const char *fmt, const char *a, const char *b)
 {
@@ -61,6 +63,21 @@ static void guard_semicolons(char *s)
         if (*q == ';') *q = SEMI_GUARD;
 }
 
+static dc_section *section_get(dc_config *c, const char *name, const char *file, int line);
+
+/* A "[name]" line: open the section here, so it knows its own FILE:LINE
+ * (inih reports sections only with their first key, if it has one). */
+static void note_section(parse_ctx *p, const char *line)
+{
+    while (*line == ' ' || *line == '\t') line++;
+    if (*line != '[') return;
+    const char *end = strchr(line, ']');
+    if (!end) return;
+    char name[200];
+    snprintf(name, sizeof name, "%.*s", (int)(end - line - 1), line + 1);
+    section_get(p->cfg, name, p->file, p->line);
+}
+
 static char *ini_line_reader(char *str, int num, void *stream)
 {
     parse_ctx *p = stream;
@@ -81,6 +98,7 @@ static char *ini_line_reader(char *str, int num, void *stream)
     memcpy(str, p->linebuf, body);
     str[body] = '\n';
     str[body + 1] = '\0';
+    note_section(p, str);
     guard_semicolons(str);
     return str;
 }
@@ -149,7 +167,7 @@ static int handle_include(parse_ctx *p, const char *pattern)
     }
     int ok = 1;
     for (size_t i = 0; rc == 0 && i < g.gl_pathc && ok; i++) {
-        if (parse_file(p->cfg, g.gl_pathv[i], p->depth + 1, p->err, p->errlen) != 0) {
+        if (parse_file(p->cfg, g.gl_pathv[i], p, p->err, p->errlen) != 0) {
             p->failed = 1;
             ok = 0;
         }
@@ -218,23 +236,55 @@ static int config_ini_handler(void *user, const char *section, const char *name,
     return 1;
 }
 
-static int parse_file(dc_config *cfg, const char *path, int depth, char *err, size_t errlen)
+/* An include that leads back to a file being read: "A:3: include of B
+ * makes a cycle: A -> B -> A", at the `include =` line that closes it. */
+static int include_cycle(const parse_ctx *parent, const char *real, const char *path, char *err,
+                         size_t errlen)
 {
+    const parse_ctx *hit = NULL;
+    for (const parse_ctx *q = parent; q && !hit; q = q->parent)
+        if (q->real && real && !strcmp(q->real, real)) hit = q;
+    if (!hit) return 0;
+    const parse_ctx *chain[MAX_INCLUDE_DEPTH + 2];
+    size_t n = 0;
+    for (const parse_ctx *q = parent; q && n < MAX_INCLUDE_DEPTH + 1; q = q->parent) {
+        chain[n++] = q;
+        if (q == hit) break;
+    }
+    size_t w = (size_t)snprintf(err, errlen, "%s:%d: include of %s makes a cycle:", parent->file,
+                                parent->line, path);
+    while (n-- && w < errlen) w += (size_t)snprintf(err + w, errlen - w, " %s ->", chain[n]->file);
+    if (w < errlen) snprintf(err + w, errlen - w, " %s", path);
+    return 1;
+}
+
+static int parse_file(dc_config *cfg, const char *path, parse_ctx *parent, char *err, size_t errlen)
+{
+    int depth = parent ? parent->depth + 1 : 0;
+    char *real = realpath(path, NULL);
+    if (include_cycle(parent, real, path, err, errlen)) {
+        free(real);
+        return -1;
+    }
     if (depth > MAX_INCLUDE_DEPTH) {
-        snprintf(err, errlen, "%s: includes nested deeper than %d (a cycle?)", path,
-                 MAX_INCLUDE_DEPTH);
+        snprintf(err, errlen, "%s:%d: include of %s: includes nested deeper than %d", parent->file,
+                 parent->line, path, MAX_INCLUDE_DEPTH);
+        free(real);
         return -1;
     }
     FILE *fp = fopen(path, "r");
     if (!fp) {
-        snprintf(err, errlen, "%s: cannot open config: %m", path);
+        if (parent) snprintf(err, errlen, "%s:%d: include: %s: cannot open: %m", parent->file, parent->line, path);
+        else snprintf(err, errlen, "%s: cannot open config: %m", path);
+        free(real);
         return -1;
     }
-    parse_ctx p = {.cfg = cfg, .file = path, .fp = fp, .depth = depth, .err = err,
-                   .errlen = errlen};
+    parse_ctx p = {.parent = parent, .real = real, .cfg = cfg, .file = path, .fp = fp,
+                   .depth = depth, .err = err, .errlen = errlen};
     int rc = ini_parse_stream(ini_line_reader, &p, config_ini_handler, &p);
     fclose(fp);
     free(p.linebuf);
+    free(real);
     if (p.failed) return -1;
     if (rc > 0) {
         snprintf(err, errlen, "%s:%d: syntax error (expected [section] or key = value)", path, rc);
@@ -251,7 +301,7 @@ dc_config *dc_config_load(const char *path, char *err, size_t errlen)
 {
     dc_config *c = dc_xcalloc(1, sizeof *c);
     c->path = dc_xstrdup(path);
-    if (parse_file(c, path, 0, err, errlen) != 0) {
+    if (parse_file(c, path, NULL, err, errlen) != 0) {
         dc_config_free(c);
         return NULL;
     }

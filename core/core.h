@@ -84,6 +84,7 @@ struct dc_stage {
     void *instance;
     dc_options *opts;
     char *section_where;     /* "FILE:LINE" of the [section]                  */
+    dc_failure failure;      /* what a failed create() said it was (ABI 1.2)  */
     dc_counter counters[DC_MAX_COUNTERS];
     _Atomic int ncounters;
     pthread_mutex_t counter_lock;
@@ -108,6 +109,7 @@ typedef struct dc_trace {
     int whole_text_replaced; /* set_text/set_text_buf was used */
     int ncommits;            /* edits_commit calls that changed the text */
     char *whole_rule;
+    dc_buf notes;            /* host->note lines, '\n' terminated         */
 } dc_trace;
 
 typedef struct dc_doc_priv {

@@ -4,10 +4,20 @@
 #ifndef DC_EXPLAIN_H
 #define DC_EXPLAIN_H
 
+#include <stdint.h>
+
 #include "io.h"
 #include "loader.h"
 
-/* Explain every document of `path` on stdout. Returns a DC_EXIT_* status. */
-int dc_explain(dc_pipeline *p, const char *path, const dc_input_opts *in, int use_colour);
+typedef struct dc_explain_opts {
+    const char *id; /* explain only documents with this id (NULL: all)      */
+    uint64_t line;  /* ...and/or at this input line (0: any)                */
+    int colour;
+} dc_explain_opts;
+
+/* Explain the documents of `inputs` (read exactly as `run` reads them) on
+ * stdout.  Returns a DC_EXIT_* status. */
+int dc_explain(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_input_opts *in,
+               const dc_explain_opts *eo);
 
 #endif

@@ -215,6 +215,7 @@ void dc_trace_free(dc_trace *t)
     }
     free(t->v);
     free(t->whole_rule);
+    dc_buf_free(&t->notes);
     free(t);
 }
 
@@ -525,6 +526,32 @@ void dc_cluster_set(const dc_cluster_ctx *c)
     cluster_ctx = c;
 }
 
+/* ---------------- ABI 1.2 ---------------- */
+
+static void host_set_failure(dc_stage *s, dc_failure kind)
+{
+    if (s && (unsigned)kind <= DC_FAIL_LOCKED) s->failure = kind;
+}
+
+static int host_explaining(const dc_doc *d)
+{
+    return d && d->core_private && priv(d)->trace != NULL;
+}
+
+static void host_note(dc_doc *d, const char *fmt, ...)
+{
+    if (!host_explaining(d)) return;
+    va_list ap;
+    va_start(ap, fmt);
+    char line[1024];
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    dc_buf *b = &priv(d)->trace->notes;
+    dc_buf_append(b, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+    dc_buf_putc(b, '\n');
+}
+
 static const dc_cluster_ctx *host_cluster(void)
 {
     return cluster_ctx;
@@ -564,6 +591,9 @@ static const dc_host host_table = {
     .data_dir = dc_data_dir,
     .doc_position = host_doc_position,
     .cluster = host_cluster,
+    .set_failure = host_set_failure,
+    .explaining = host_explaining,
+    .note = host_note,
 };
 
 const dc_host *dc_host_get(void)

@@ -94,13 +94,15 @@ void dc_input_errors_free(dc_input_errors *e);
 /* ---------------- reading documents ---------------- */
 
 /* One document as read, before decoding.  For JSONL, `bytes` is the text
- * field already UTF-8 (JSON is UTF-8), and `meta` holds every other field
- * in record order.  When `reject_reason` is set the document could not be
+ * field already UTF-8 (JSON is UTF-8), and `meta` holds every field of the
+ * record in record order as input entries with their bytes as read (the
+ * text field as a slot: its name only; see meta.h and reader.c).  When `reject_reason` is set the document could not be
  * read (broken JSON, truncated compressed stream, unreadable file): it goes
  * straight to rejects with stage "input", and `bytes` holds whatever raw
  * bytes were available (the broken line) so nothing is lost. */
 typedef struct dc_raw_doc {
-    char *id;           /* plain: rel path; JSONL: "id" field if present, else "rel:LINE" */
+    char *id;           /* plain: rel path; JSONL: "id" field if a string without NUL or an
+                           integer, else "rel:LINE" */
     char *source;       /* input path                                          */
     uint64_t line;      /* JSONL line (1-based), 0 for plain files             */
     char *bytes;        /* malloc'd, NUL-terminated after len                  */
@@ -167,7 +169,7 @@ int dc_decode(const char *bytes, size_t len, const char *forced, dc_decoded *out
 /* ---------------- writing ---------------- */
 
 typedef enum dc_out_format {
-    DC_OUT_JSONL = 0, /* {"id","text","source",<meta>} per line            */
+    DC_OUT_JSONL = 0, /* {"id","text",<input fields>,<meta>,"docclean":{...}} */
     DC_OUT_TEXT,      /* one file, documents separated by a blank line    */
     DC_OUT_TEXTDIR    /* directory mirroring ids, one .txt per document   */
 } dc_out_format;

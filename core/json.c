@@ -15,6 +15,7 @@
  * surrogates, > U+10FFFF, truncated sequences) becomes one U+FFFD, so the
  * output is always valid JSON.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,19 +190,20 @@ void dc_json_escape(dc_buf *b, const char *s, size_t len)
  * Why this exists: jansson parses about 40-50 MB/s of Chinese JSONL here
  * (bench/bench_io.sh), a quarter of the 200 MB/s a run must reach, because
  * it builds a json_t tree, copies every string and validates byte by byte.
- * A JSONL record is almost always a flat object of strings and numbers, so
  * reader.c first tries this scanner, which validates the line strictly and
  * reports each top-level member as a span of the line (strings unescaped
- * only when they contain escapes).  It gives up (returns -1) on anything it
- * does not handle exactly like jansson would - any syntax error, lone
- * surrogates, \u0000 in keys, reals or whitespace inside nested values,
- * integers that may not fit int64 - and reader.c then parses the line with
- * jansson, which also produces the error message.  So jansson stays the
- * authority; this is only a fast path for well-formed, common records, and
- * tests/unit/test_reader.c checks that both paths agree.
+ * only when they contain escapes).  Because every field but the text is
+ * written back verbatim (the member's raw bytes), nested values need no
+ * re-serialisation: whitespace, escapes, reals and integers of any length
+ * (beyond int64, which jansson refuses) are copied as they are.  The
+ * scanner gives up (returns -1) on any syntax error, lone surrogates,
+ * \u0000 in keys, reals that overflow a double, and nesting deeper than
+ * JSCAN_MAX_DEPTH; reader.c then parses the line with jansson, which also
+ * words the error.  tests/unit/test_reader.c checks that both paths agree
+ * on every line jansson accepts.
  */
 
-#define JSCAN_MAX_DEPTH 64
+#define JSCAN_MAX_DEPTH 512 /* jansson allows 2048; deeper goes to jansson */
 
 typedef struct jscanner {
     const unsigned char *p;
@@ -226,8 +228,12 @@ static int hexval(unsigned char c)
     return -1;
 }
 
+/* The code unit of the 4 hex digits at p (defined below). */
+static unsigned hex4(const unsigned char *p);
+
 /* s->p[s->i] is '"'.  Validate up to the closing quote; *esc = 1 if there
- * are backslash escapes.  [*a, *b) is the raw content. */
+ * are backslash escapes, 3 if one of them is \u0000.  Surrogate escapes
+ * must pair up (jansson rejects lone ones).  [*a, *b) is the raw content. */
 static int scan_string(jscanner *s, size_t *a, size_t *b, int *esc)
 {
     const unsigned char *p = s->p;
@@ -264,13 +270,24 @@ static int scan_string(jscanner *s, size_t *a, size_t *b, int *esc)
                 if (i + 6 > n) return -1;
                 for (int k = 2; k < 6; k++)
                     if (hexval(p[i + k]) < 0) return -1;
+                unsigned cp = hex4(p + i + 2);
                 i += 6;
+                if (cp >= 0xdc00 && cp <= 0xdfff) return -1;
+                if (cp >= 0xd800 && cp <= 0xdbff) {
+                    if (i + 6 > n || p[i] != '\\' || p[i + 1] != 'u') return -1;
+                    for (int k = 2; k < 6; k++)
+                        if (hexval(p[i + k]) < 0) return -1;
+                    unsigned lo = hex4(p + i + 2);
+                    if (lo < 0xdc00 || lo > 0xdfff) return -1;
+                    i += 6;
+                }
+                if (cp == 0) *esc |= 2;
             } else if (e && strchr("\"\\/bfnrt", e)) {
                 i += 2;
             } else {
                 return -1;
             }
-            *esc = 1;
+            *esc |= 1;
         } else if (cls >= 2) {
             size_t k = utf8_seq_len(p + i, n - i, cls);
             if (!k) return -1;
@@ -342,20 +359,18 @@ static int unescape(const unsigned char *p, size_t a, size_t z, dc_buf *b, int n
     return 0;
 }
 
-/* A number; *kind = 'i' (integer that surely fits int64, not -0) or 'r'. */
+/* A number; *kind = 'i' (an integer, of any length) or 'r'.  Reals that
+ * overflow a double are refused, as jansson does. */
 static int scan_number(jscanner *s, char *kind)
 {
     const unsigned char *p = s->p;
     size_t i = s->i, n = s->n, start = i;
-    int neg = 0;
-    if (i < n && p[i] == '-') neg = 1, i++;
+    if (i < n && p[i] == '-') i++;
     if (i >= n) return -1;
-    size_t d0 = i;
     if (p[i] == '0') i++;
     else if (p[i] >= '1' && p[i] <= '9')
         while (i < n && p[i] >= '0' && p[i] <= '9') i++;
     else return -1;
-    size_t ndig = i - d0;
     *kind = 'i';
     if (i < n && p[i] == '.') {
         i++;
@@ -372,8 +387,14 @@ static int scan_number(jscanner *s, char *kind)
         if (i == f) return -1;
         *kind = 'r';
     }
-    if (*kind == 'i' && (ndig > 18 || (neg && ndig == 1 && p[d0] == '0'))) return -1;
-    (void)start;
+    if (*kind == 'r') { /* a copy: the line has no terminator strtod could rely on */
+        char tmp[64], *t = i - start < sizeof tmp ? tmp : dc_xmalloc(i - start + 1);
+        memcpy(t, p + start, i - start);
+        t[i - start] = '\0';
+        int fin = isfinite(strtod(t, NULL));
+        if (t != tmp) free(t);
+        if (!fin) return -1;
+    }
     s->i = i;
     return 0;
 }
@@ -391,9 +412,9 @@ static int scan_literal(jscanner *s)
     return -1;
 }
 
-/* A nested value, kept verbatim: only accepted when jansson's compact
- * re-serialisation would give the same bytes (no whitespace, no escapes,
- * no reals, no duplicate keys: jansson keeps only the last). */
+/* A nested value, kept verbatim (it is written back as the bytes it was
+ * read as), so any valid JSON is fine: whitespace, escapes, reals,
+ * repeated keys.  Only \u0000 in a key is refused, as jansson does. */
 static int skip_nested(jscanner *s, int depth)
 {
     if (depth > JSCAN_MAX_DEPTH || s->i >= s->n) return -1;
@@ -401,31 +422,31 @@ static int skip_nested(jscanner *s, int depth)
     size_t a, b;
     int esc;
     char kind;
-    if (c == '"') return scan_string(s, &a, &b, &esc) || esc ? -1 : 0;
-    if (c == '-' || (c >= '0' && c <= '9')) return scan_number(s, &kind) || kind != 'i' ? -1 : 0;
+    if (c == '"') return scan_string(s, &a, &b, &esc);
+    if (c == '-' || (c >= '0' && c <= '9')) return scan_number(s, &kind);
     if (c != '{' && c != '[') return scan_literal(s);
     unsigned char close = c == '{' ? '}' : ']';
     s->i++;
+    skip_ws(s);
     if (s->i < s->n && s->p[s->i] == close) {
         s->i++;
         return 0;
     }
-    size_t keys[16][2], nkeys = 0;
     for (;;) {
         if (c == '{') {
-            if (s->i >= s->n || s->p[s->i] != '"' || scan_string(s, &a, &b, &esc) || esc) return -1;
-            if (nkeys == 16) return -1;
-            for (size_t k = 0; k < nkeys; k++)
-                if (keys[k][1] - keys[k][0] == b - a && !memcmp(s->p + keys[k][0], s->p + a, b - a))
-                    return -1;
-            keys[nkeys][0] = a, keys[nkeys][1] = b, nkeys++;
+            if (s->i >= s->n || s->p[s->i] != '"' || scan_string(s, &a, &b, &esc) || (esc & 2))
+                return -1;
+            skip_ws(s);
             if (s->i >= s->n || s->p[s->i] != ':') return -1;
             s->i++;
+            skip_ws(s);
         }
         if (skip_nested(s, depth + 1)) return -1;
+        skip_ws(s);
         if (s->i >= s->n) return -1;
         if (s->p[s->i] == ',') {
             s->i++;
+            skip_ws(s);
             continue;
         }
         if (s->p[s->i] != close) return -1;
@@ -475,8 +496,10 @@ int dc_jsonl_scan(const char *line, size_t n, dc_jscan *out)
         for (;;) {
             size_t a, b;
             int esc;
-            if (s.i >= n || s.p[s.i] != '"' || scan_string(&s, &a, &b, &esc)) return -1;
+            size_t m0 = s.i;
+            if (s.i >= n || s.p[s.i] != '"' || scan_string(&s, &a, &b, &esc) || (esc & 2)) return -1;
             dc_jmember *m = add_member(out);
+            m->moff = m0;
             if (store_string(&s, a, b, esc, 0, &m->koff, &m->klen, &m->key_scratch)) return -1;
             skip_ws(&s);
             if (s.i >= n || s.p[s.i] != ':') return -1;
@@ -502,6 +525,7 @@ int dc_jsonl_scan(const char *line, size_t n, dc_jscan *out)
                 m->voff = v0;
                 m->vlen = s.i - v0;
             }
+            m->mlen = s.i - m0;
             skip_ws(&s);
             if (s.i >= n) return -1;
             if (s.p[s.i] == ',') {

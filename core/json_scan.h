@@ -19,6 +19,7 @@ typedef struct dc_jmember {
     char kind; /* 's' string, 'i' integer, 'r' real, 'l' true/false/null, 'c' object/array */
     size_t voff, vlen;
     int val_scratch;
+    size_t moff, mlen; /* the whole member `"key" : value`, a span of the line */
 } dc_jmember;
 
 typedef struct dc_jscan {

@@ -188,8 +188,19 @@ static int is_core_section(const char *n)
     return 0;
 }
 
+/* Does msg quote the FILE:LINE of one of the stage's settings (a plugin
+ * that used host->opt_where)?  Then that is the place to point at, not
+ * the file where the section began (often default.ini, not the include
+ * that set the value). */
+static int names_a_setting(const dc_options *o, const char *msg)
+{
+    for (size_t i = 0; o && i < o->n; i++)
+        if (o->v[i].set && o->v[i].where && strstr(msg, o->v[i].where)) return 1;
+    return 0;
+}
+
 static dc_stage *stage_build(dc_config *cfg, const char *name, const dc_plugin_dirs *dirs,
-                             char *err, size_t errlen)
+                             char *err, size_t errlen, dc_failure *kind)
 {
     const dc_section *sec = dc_config_section(cfg, name);
     const dc_kv *pk = dc_config_get(cfg, name, "plugin");
@@ -217,24 +228,107 @@ static dc_stage *stage_build(dc_config *cfg, const char *name, const dc_plugin_d
         return NULL;
     }
     char cerr[1024] = "";
+    s->failure = DC_FAIL_CONFIG;
     s->instance = s->desc.create(dc_host_get(), s, s->opts, cerr, sizeof cerr);
     if (!s->instance) {
-        snprintf(err, errlen, "%s: stage '%s' (plugin %s): %s",
-                 sec ? sec->file : cfg->stages_where, name, s->plugin_file,
-                 cerr[0] ? cerr : "create() failed without a message");
+        /* Only a configuration problem points at the config: a runtime
+         * failure (ulimit, a busy index) has nothing to fix there. */
+        const char *why = cerr[0] ? cerr : "create() failed without a message";
+        *kind = s->failure;
+        if (s->failure != DC_FAIL_CONFIG)
+            snprintf(err, errlen, "stage '%s' (plugin %s): %s", name, s->plugin_file, why);
+        else if (names_a_setting(s->opts, why)) /* the plugin already says FILE:LINE */
+            snprintf(err, errlen, "[%s] (plugin %s): %s", name, s->plugin_file, why);
+        else if (sec)
+            snprintf(err, errlen, "%s:%d: [%s] (plugin %s): %s", sec->file, sec->line, name,
+                     s->plugin_file, why);
+        else
+            snprintf(err, errlen, "%s: stage '%s' (plugin %s): %s", cfg->stages_where, name,
+                     s->plugin_file, why);
         dc_stage_unload(s);
         return NULL;
     }
     return s;
 }
 
-dc_pipeline *dc_pipeline_build(dc_config *cfg, char *err, size_t errlen)
+/* Edit distance, for "did you mean" (names are short). */
+static size_t edit_distance(const char *a, const char *b)
 {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return 64;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+static void consider(const char *name, const char *cand, const char **best, size_t *bestd)
+{
+    size_t d = edit_distance(name, cand);
+    if (d < *bestd) *bestd = d, *best = cand;
+}
+
+/* Every section must be a stage, a section of the core, or name an
+ * installed plugin (a stage switched off in [pipeline] stages keeps its
+ * settings); anything else is a typo like [dedupe], whose settings would
+ * otherwise be ignored without a word. */
+static int check_sections(const dc_config *cfg, const dc_plugin_dirs *dirs, char *err, size_t errlen)
+{
+    size_t nplug = 0;
+    char **plugins = NULL;
+    int rc = 0;
+    for (size_t i = 0; i < cfg->nsecs && rc == 0; i++) {
+        const dc_section *sec = &cfg->secs[i];
+        const char *nm = sec->name;
+        int known = is_core_section(nm) || dc_config_get(cfg, nm, "plugin") != NULL;
+        for (size_t j = 0; j < cfg->nstages && !known; j++) known = strcmp(cfg->stages[j], nm) == 0;
+        if (!known && !plugins) plugins = dc_plugin_list(dirs, &nplug);
+        for (size_t j = 0; j < nplug && !known; j++) known = strcmp(plugins[j], nm) == 0;
+        if (known) {
+            int staged = is_core_section(nm);
+            for (size_t j = 0; j < cfg->nstages && !staged; j++) staged = !strcmp(cfg->stages[j], nm);
+            if (!staged)
+                dc_log_core(DC_LOG_INFO, "%s:%d: section [%s] is not a stage of [pipeline] stages; ignored",
+                            sec->file, sec->line, nm);
+            continue;
+        }
+        const char *best = NULL;
+        size_t bestd = (size_t)-1;
+        for (size_t j = 0; core_sections[j]; j++) consider(nm, core_sections[j], &best, &bestd);
+        for (size_t j = 0; j < cfg->nstages; j++) consider(nm, cfg->stages[j], &best, &bestd);
+        for (size_t j = 0; j < nplug; j++) consider(nm, plugins[j], &best, &bestd);
+        int close = best && bestd <= 2 + strlen(nm) / 4;
+        snprintf(err, errlen, "%s:%d: [%s]: no stage, docclean section or installed plugin has this "
+                 "name%s%s%s", sec->file, sec->line, nm, close ? " (did you mean [" : "",
+                 close ? best : "", close ? "]?)" : "");
+        rc = -1;
+    }
+    for (size_t j = 0; j < nplug; j++) free(plugins[j]);
+    free(plugins);
+    return rc;
+}
+
+dc_pipeline *dc_pipeline_build(dc_config *cfg, char *err, size_t errlen, dc_failure *kind)
+{
+    *kind = DC_FAIL_CONFIG;
     dc_pipeline *p = dc_xcalloc(1, sizeof *p);
     p->cfg = cfg;
     p->stages = dc_xcalloc(cfg->nstages ? cfg->nstages : 1, sizeof *p->stages);
     dc_plugin_dirs dirs;
     dc_plugin_dirs_init(&dirs, cfg);
+    /* before any create(): a typo must not cost an index lock or a mapping */
+    if (check_sections(cfg, &dirs, err, errlen) != 0) goto fail;
     for (size_t i = 0; i < cfg->nstages; i++) {
         for (size_t j = 0; j < i; j++)
             if (strcmp(cfg->stages[i], cfg->stages[j]) == 0) {
@@ -248,17 +342,9 @@ dc_pipeline *dc_pipeline_build(dc_config *cfg, char *err, size_t errlen)
                      cfg->stages_where, cfg->stages[i]);
             goto fail;
         }
-        dc_stage *s = stage_build(cfg, cfg->stages[i], &dirs, err, errlen);
+        dc_stage *s = stage_build(cfg, cfg->stages[i], &dirs, err, errlen, kind);
         if (!s) goto fail;
         p->stages[p->n++] = s;
-    }
-    for (size_t i = 0; i < cfg->nsecs; i++) {
-        const char *nm = cfg->secs[i].name;
-        int used = is_core_section(nm);
-        for (size_t j = 0; j < cfg->nstages && !used; j++) used = strcmp(cfg->stages[j], nm) == 0;
-        if (!used)
-            dc_log_core(DC_LOG_INFO, "%s:%d: section [%s] is not a stage of [pipeline] stages; ignored",
-                        cfg->secs[i].file, cfg->secs[i].line, nm);
     }
     dc_plugin_dirs_free(&dirs);
     return p;

@@ -38,8 +38,9 @@ typedef struct dc_pipeline {
 } dc_pipeline;
 
 /* Load every stage of the config, validate its options, create instances.
- * Returns NULL + err on any config error. */
-dc_pipeline *dc_pipeline_build(dc_config *cfg, char *err, size_t errlen);
+ * Returns NULL + err on failure; *kind says whose fault: DC_FAIL_CONFIG for
+ * the config (and plugins that do not say), else what a create() set. */
+dc_pipeline *dc_pipeline_build(dc_config *cfg, char *err, size_t errlen, dc_failure *kind);
 /* Destroy instances and unload. */
 void dc_pipeline_free(dc_pipeline *p);
 void dc_stage_unload(dc_stage *s);

@@ -30,13 +30,18 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: docclean run [-c CONF] [-o OUT] [--rejects FILE] [--stats FILE] [-j N] INPUT...\n"
-            "       docclean explain [-c CONF] FILE\n"
+            "       docclean explain [-c CONF] [--id ID] [--line N] INPUT...\n"
             "       docclean check-config [-c CONF]\n"
             "       docclean plugins [NAME]\n"
             "       docclean status --state DIR\n"
             "       docclean merge OUT_DIR [-o FILE]   combine --shard outputs in input order\n"
             "       docclean slurm submit|status|resume|report|finish ...   (docs/scale-out.md)\n"
             "       docclean --version | --help\n"
+            "\n"
+            "explain options (INPUT as for run: files, directories, .gz/.zst, '-' for stdin):\n"
+            "      --id ID              show only the document(s) with this id\n"
+            "      --line N             show only the document(s) at input line N\n"
+            "      --color / --no-color\n"
             "\n"
             "run options:\n"
             "  -c, --config FILE        pipeline config (default: %s/conf/default.ini)\n"
@@ -81,13 +86,13 @@ static void usage(FILE *f)
 /* Core settings a config may carry, declared like a plugin's options so
  * they are validated the same way. */
 static const dc_option_decl run_section_opts[] = {
-    {"jobs", DC_OPT_INT, "0", "worker threads (0 = all cores)", NULL},
+    {"jobs", DC_OPT_INT, "0", "worker threads (0 = all cores)", "0.."},
     {"output_format", DC_OPT_ENUM, "jsonl", "output format", "jsonl|text|textdir"},
     {"progress", DC_OPT_ENUM, "auto", "progress bar on stderr", "auto|on|off"},
     {"state", DC_OPT_PATH, NULL, "state directory for unattended runs (like --state)", NULL},
-    {"settle_seconds", DC_OPT_INT, "60", "unattended runs skip files modified more recently", NULL},
+    {"settle_seconds", DC_OPT_INT, "60", "unattended runs skip files modified more recently", "0.."},
     {"shard_chunk_bytes", DC_OPT_INT, "67108864",
-     "sharded runs cut uncompressed JSONL files bigger than this into chunks of this size (0 = never)", NULL},
+     "sharded runs cut uncompressed JSONL files bigger than this into chunks of this size (0 = never)", "0.."},
     {NULL, 0, NULL, NULL, NULL},
 };
 static const dc_option_decl input_section_opts[] = {
@@ -116,6 +121,7 @@ typedef struct cli {
     size_t ninputs;
     dc_options *run_sec, *input_sec;
     int interrupted; /* the signal that stopped the run (see dc_run_opts) */
+    dc_explain_opts explain; /* explain --id/--line */
 } cli;
 
 static dc_options *core_section(dc_config *c, const char *name, const dc_option_decl *d,
@@ -129,10 +135,12 @@ static dc_options *core_section(dc_config *c, const char *name, const dc_option_
 static int build_pipeline(dc_config *cfg, dc_pipeline **pl)
 {
     char err[4096];
-    *pl = dc_pipeline_build(cfg, err, sizeof err);
-    if (!*pl) {
-        fprintf(stderr, "docclean: config error: %s\n", err);
-        return DC_EXIT_CONFIG;
+    dc_failure kind;
+    *pl = dc_pipeline_build(cfg, err, sizeof err, &kind);
+    if (!*pl) { /* a stage says whether it is the config's fault (plugin.h) */
+        fprintf(stderr, "docclean: %s%s\n", kind == DC_FAIL_CONFIG ? "config error: " : "", err);
+        return kind == DC_FAIL_LOCKED ? DC_EXIT_LOCKED : kind == DC_FAIL_RUNTIME ? DC_EXIT_RUNTIME
+                                                                                : DC_EXIT_CONFIG;
     }
     return DC_EXIT_OK;
 }
@@ -224,7 +232,7 @@ static int resolve_options(cli *a)
 enum {
     OPT_REJECTS = 1000, OPT_STATS, OPT_OUTFMT, OPT_FORMAT, OPT_COMPRESS, OPT_TEXTFIELD,
     OPT_ENCODING, OPT_PROGRESS, OPT_NOPROGRESS, OPT_COLOUR, OPT_NOCOLOUR, OPT_STATE, OPT_WAIT,
-    OPT_SETTLE, OPT_SHARD, OPT_FORCE, OPT_CLUSTER_PHASE
+    OPT_SETTLE, OPT_SHARD, OPT_FORCE, OPT_CLUSTER_PHASE, OPT_EXPLAIN_ID, OPT_EXPLAIN_LINE
 };
 
 static int parse_cli(cli *a, int argc, char **argv)
@@ -250,6 +258,8 @@ static int parse_cli(cli *a, int argc, char **argv)
         {"shard", required_argument, 0, OPT_SHARD},
         {"force", no_argument, 0, OPT_FORCE},
         {"cluster-phase", required_argument, 0, OPT_CLUSTER_PHASE},
+        {"id", required_argument, 0, OPT_EXPLAIN_ID},
+        {"line", required_argument, 0, OPT_EXPLAIN_LINE},
         {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -290,6 +300,17 @@ static int parse_cli(cli *a, int argc, char **argv)
         case OPT_SHARD: a->shard = optarg; break;
         case OPT_FORCE: a->force = 1; break;
         case OPT_CLUSTER_PHASE: a->cluster_phase = optarg; break;
+        case OPT_EXPLAIN_ID: a->explain.id = optarg; break;
+        case OPT_EXPLAIN_LINE: {
+            char *end;
+            unsigned long long l = strtoull(optarg, &end, 10);
+            if (*end || !l || optarg[0] == '-') {
+                fprintf(stderr, "docclean: --line takes a line number (1, 2, ...), not '%s'\n", optarg);
+                return -1;
+            }
+            a->explain.line = l;
+            break;
+        }
         default: return -1;
         }
     }
@@ -389,6 +410,21 @@ static int write_marker(const char *path, const dc_shard_spec *sh, const char *w
 
 /* --shard I/N: this task's files only; outputs in OUT/shards/NNNNN.*; the
  * .done marker is written last, after everything else is durable. */
+/* A stage that declares cluster phases works corpus-wide (dedup: each
+ * document against all earlier ones).  Run on one shard's documents alone,
+ * it cannot see the other shards: say so, since the merged output then
+ * keeps cross-shard duplicates without any other sign. */
+static void warn_unsplit_stages(const dc_pipeline *pl)
+{
+    for (size_t i = 0; i < pl->n; i++)
+        if (pl->stages[i]->plugin->phases && pl->stages[i]->plugin->phases[0].name)
+            dc_log_core(DC_LOG_WARN, "stage '%s' works across the whole corpus (it declares cluster "
+                        "phases), but --shard without its phases runs it on this shard's documents "
+                        "only: what it would find across shards (e.g. duplicates) stays in the merged "
+                        "output; run the cluster phases instead (docs/scale-out.md)",
+                        pl->stages[i]->name);
+}
+
 static int run_shard(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
 {
     if (!a->run.out_path || !strcmp(a->run.out_path, "-") || a->run.rejects_path ||
@@ -416,6 +452,7 @@ static int run_shard(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
         return DC_EXIT_OK;
     }
     unlink(done);
+    warn_unsplit_stages(pl);
     dc_run_opts ro = a->run;
     ro.out_path = out;
     ro.out_format = DC_OUT_JSONL;
@@ -800,15 +837,16 @@ static int cmd_explain(int argc, char **argv)
         if (!strcmp(argv[i], "--no-color")) colour = 0;
     }
     if (parse_cli(&a, argc, argv) != 0) return DC_EXIT_USAGE;
-    if (a.ninputs != 1) {
-        fprintf(stderr, "docclean: explain takes exactly one FILE\n");
+    if (a.ninputs == 0) {
+        fprintf(stderr, "docclean: explain takes INPUT... (files, directories, '-' for stdin)\n");
         return DC_EXIT_USAGE;
     }
     dc_config *cfg = NULL;
     dc_pipeline *pl = NULL;
     int rc = setup_config(&a, &cfg, &pl);
     if (rc == DC_EXIT_OK) rc = resolve_options(&a);
-    if (rc == DC_EXIT_OK) rc = dc_explain(pl, a.inputs[0], &a.run.in, colour);
+    a.explain.colour = colour;
+    if (rc == DC_EXIT_OK) rc = dc_explain(pl, a.inputs, a.ninputs, &a.run.in, &a.explain);
     dc_pipeline_free(pl);
     dc_options_free(a.run_sec);
     dc_options_free(a.input_sec);
@@ -890,6 +928,8 @@ static int cmd_plugins(int argc, char **argv)
                 printf("    %-22s %-7s default: %s  %s", d->name, type_name(d->type),
                        d->default_value ? d->default_value : "(unset)", d->help ? d->help : "");
                 if (d->type == DC_OPT_ENUM && d->choices) printf(" [%s]", d->choices);
+                if ((d->type == DC_OPT_INT || d->type == DC_OPT_DOUBLE) && d->choices)
+                    printf(" [%s]", d->choices); /* the allowed range, MIN..MAX */
                 printf("\n");
             }
         } else {

@@ -24,36 +24,65 @@ void dc_meta_free(dc_meta *m)
     for (size_t i = 0; i < m->n; i++) {
         free(m->v[i].key);
         free(m->v[i].val);
+        free(m->v[i].raw);
     }
     free(m->v);
     free(m);
 }
 
+/* Docclean's own entry for key (input fields are never matched). */
 static dc_meta_entry *meta_lookup(const dc_meta *m, const char *key)
 {
     for (size_t i = 0; i < m->n; i++)
-        if (strcmp(m->v[i].key, key) == 0) return &m->v[i];
+        if (!(m->v[i].flags & DC_META_F_INPUT) && strcmp(m->v[i].key, key) == 0) return &m->v[i];
+    return NULL;
+}
+
+const dc_meta_entry *dc_meta_find_input(const dc_meta *m, const char *key)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if ((m->v[i].flags & DC_META_F_INPUT) && strcmp(m->v[i].key, key) == 0) return &m->v[i];
     return NULL;
 }
 
 const dc_meta_entry *dc_meta_find(const dc_meta *m, const char *key)
 {
-    return meta_lookup(m, key);
+    const dc_meta_entry *e = meta_lookup(m, key);
+    if (!e) e = dc_meta_find_input(m, key);
+    return e && !(e->flags & DC_META_F_TEXTSLOT) ? e : NULL;
+}
+
+static dc_meta_entry *meta_append(dc_meta *m, const char *key)
+{
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 8;
+        m->v = dc_xrealloc(m->v, m->cap * sizeof *m->v);
+    }
+    dc_meta_entry *e = &m->v[m->n++];
+    memset(e, 0, sizeof *e);
+    e->key = dc_xstrdup(key);
+    return e;
+}
+
+void dc_meta_put_input(dc_meta *m, const char *key, dc_meta_type type, const char *val,
+                       size_t len, const char *raw, size_t raw_len, unsigned flags)
+{
+    dc_meta_entry *e = meta_append(m, key);
+    e->type = type;
+    e->val = dc_xstrndup(val, len);
+    e->len = len;
+    e->flags = flags | DC_META_F_INPUT;
+    if (raw) {
+        e->raw = dc_xstrndup(raw, raw_len);
+        e->raw_len = raw_len;
+    }
 }
 
 void dc_meta_put(dc_meta *m, const char *key, dc_meta_type type, const char *val, size_t len)
 {
     dc_meta_entry *e = meta_lookup(m, key);
-    if (!e) {
-        if (m->n == m->cap) {
-            m->cap = m->cap ? m->cap * 2 : 8;
-            m->v = dc_xrealloc(m->v, m->cap * sizeof *m->v);
-        }
-        e = &m->v[m->n++];
-        e->key = dc_xstrdup(key);
-    } else {
-        free(e->val);
-    }
+    if (!e) e = meta_append(m, key);
+    else free(e->val);
     e->type = type;
     e->val = dc_xstrndup(val, len);
     e->len = len;
@@ -89,6 +118,7 @@ void dc_meta_remove(dc_meta *m, const char *key)
     if (!e) return;
     free(e->key);
     free(e->val);
+    free(e->raw);
     size_t i = (size_t)(e - m->v);
     memmove(&m->v[i], &m->v[i + 1], (m->n - i - 1) * sizeof *m->v);
     m->n--;

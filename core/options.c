@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,23 +75,50 @@ static char *dir_of(const char *file)
     return slash ? dc_xstrndup(file, (size_t)(slash - file)) : dc_xstrdup(".");
 }
 
+/* The range a numeric option declares in `choices` ("MIN..MAX", either
+ * end may be empty; plugin.h, ABI 1.2).  0 = no usable range. */
+static int decl_range(const dc_option_decl *d, double *lo, double *hi)
+{
+    const char *c = d->choices, *dots = c ? strstr(c, "..") : NULL;
+    if (!dots || (d->type != DC_OPT_INT && d->type != DC_OPT_DOUBLE)) return 0;
+    char *end;
+    *lo = -HUGE_VAL, *hi = HUGE_VAL;
+    if (dots > c) { /* strtod alone would read "0." of "0..1" */
+        char low[64];
+        snprintf(low, sizeof low, "%.*s", (int)(dots - c), c);
+        *lo = strtod(low, &end);
+        if (*end) return 0;
+    }
+    if (dots[2]) {
+        *hi = strtod(dots + 2, &end);
+        if (*end) return 0;
+    }
+    return 1;
+}
+
 /* Parse one textual value into v.  Returns NULL or a static error text. */
 static const char *opt_parse(dc_opt_value *v, const char *val, const char *file)
 {
     const dc_option_decl *d = v->decl;
     char *end;
+    double lo, hi;
     switch (d->type) {
     case DC_OPT_INT: {
         errno = 0;
         long long x = strtoll(val, &end, 10);
+        if (errno == ERANGE) return "is out of range for a 64-bit integer";
         if (errno || end == val || *end) return "is not an integer";
+        if (decl_range(d, &lo, &hi) && ((double)x < lo || (double)x > hi)) return "is out of range";
         v->i = x;
         break;
     }
     case DC_OPT_DOUBLE: {
         errno = 0;
         double x = strtod(val, &end);
-        if (errno || end == val || *end) return "is not a number";
+        if (end == val || *end) return "is not a number";
+        /* strtod reads "nan" and "inf": no option means either */
+        if (!isfinite(x) || (errno == ERANGE && fabs(x) > 1)) return "is not a finite number";
+        if (decl_range(d, &lo, &hi) && (x < lo || x > hi)) return "is out of range";
         v->d = x;
         break;
     }
@@ -133,6 +161,15 @@ void dc_options_free(dc_options *o)
     }
     free(o->v);
     free(o);
+}
+
+/* "value ; note" or "value # note": an inline comment, which INI files here
+ * do not have (';' is a normal character in patterns). */
+static int trailing_comment(const char *v)
+{
+    for (const char *p = v; *p; p++)
+        if ((*p == ' ' || *p == '\t') && (p[1] == ';' || p[1] == '#')) return 1;
+    return 0;
 }
 
 static void known_keys(const dc_option_decl *decls, char *out, size_t n)
@@ -184,15 +221,23 @@ dc_options *dc_options_build(const dc_option_decl *decls, const dc_kv *kv, size_
         if (v->decl->type == DC_OPT_LIST && !v->set) list_append_csv(v, ""); /* config replaces default */
         const char *why = opt_parse(v, kv[k].val, kv[k].file);
         if (why) {
-            if (v->decl->type == DC_OPT_ENUM)
-                snprintf(err, errlen, "%s:%d: [%s] %s: '%s' %s (%s)", kv[k].file, kv[k].line,
-                         section, kv[k].key, kv[k].val, why, v->decl->choices);
+            /* `key = 0.8 ; note` is one value: say why, the parser is right */
+            const char *hint = trailing_comment(kv[k].val)
+                                   ? "; a comment must be on a line of its own (';' or '#' first)"
+                                   : "";
+            if (v->decl->type == DC_OPT_ENUM || !strcmp(why, "is out of range"))
+                snprintf(err, errlen, "%s:%d: [%s] %s: '%s' %s (%s)%s", kv[k].file, kv[k].line,
+                         section, kv[k].key, kv[k].val, why, v->decl->choices, hint);
             else
-                snprintf(err, errlen, "%s:%d: [%s] %s: '%s' %s", kv[k].file, kv[k].line, section,
-                         kv[k].key, kv[k].val, why);
+                snprintf(err, errlen, "%s:%d: [%s] %s: '%s' %s%s", kv[k].file, kv[k].line, section,
+                         kv[k].key, kv[k].val, why, hint);
             dc_options_free(o);
             return NULL;
         }
+        if (trailing_comment(kv[k].val) && v->decl->type != DC_OPT_BOOL)
+            dc_log_core(DC_LOG_WARN, "%s:%d: [%s] %s: the value '%s' includes what looks like a "
+                        "comment; a comment must be on a line of its own", kv[k].file, kv[k].line,
+                        section, kv[k].key, kv[k].val);
         v->set = 1;
         free(v->where);
         char where[PATH_MAX + 32];

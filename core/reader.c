@@ -33,7 +33,6 @@
 #include <sys/stat.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -527,31 +526,27 @@ static int next_text(dc_reader *r, dc_raw_doc *out)
     return 1;
 }
 
-/* A JSON number as short text that reads back to the same double. */
-static void put_real(dc_meta *m, const char *key, double v)
-{
-    char tmp[40];
-    int n = 0;
-    for (int prec = 15; prec <= 17; prec++) {
-        n = snprintf(tmp, sizeof tmp - 2, "%.*g", prec, v);
-        if (strtod(tmp, NULL) == v) break;
-    }
-    if (!strpbrk(tmp, ".eEn")) { /* keep it a real: 3 → 3.0 */
-        memcpy(tmp + n, ".0", 3);
-        n += 2;
-    }
-    dc_meta_put(m, key, DC_META_JSON, tmp, (size_t)n);
-}
+/*
+ * Fields.  Every member of the record but the text is kept as an input
+ * entry of the document's metadata: strings decoded (what plugins read
+ * through meta_get), everything else as JSON text, and the member's exact
+ * bytes in `raw`, which is what the writer puts back.  The text member is
+ * kept as a slot (its key, so the output writes the cleaned text under the
+ * same name).  The document id is the "id" field when it is a string
+ * without NUL or an integer (its digits as written); for any other id (a
+ * real, object, array, bool, null, or a string holding \u0000) the id is
+ * REL:LINE and the field itself is still copied verbatim.
+ */
 
-static void put_meta_value(dc_meta *m, const char *key, json_t *v)
+/* The jansson path has no raw bytes: values are re-encoded (same value). */
+static void put_meta_value(dc_meta *m, const char *key, json_t *v, unsigned flags)
 {
     if (json_is_string(v)) {
-        dc_meta_put(m, key, DC_META_STR, json_string_value(v), json_string_length(v));
-    } else if (json_is_real(v)) {
-        put_real(m, key, json_real_value(v));
+        dc_meta_put_input(m, key, DC_META_STR, json_string_value(v), json_string_length(v), NULL,
+                          0, flags);
     } else {
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
-        if (s) dc_meta_put(m, key, DC_META_JSON, s, strlen(s));
+        dc_meta_put_input(m, key, DC_META_JSON, s ? s : "null", s ? strlen(s) : 4, NULL, 0, flags);
         free(s);
     }
 }
@@ -560,13 +555,10 @@ static void put_meta_value(dc_meta *m, const char *key, json_t *v)
 static char *id_from_json(json_t *id)
 {
     char tmp[64];
-    if (json_is_string(id)) return dc_xstrdup(json_string_value(id));
+    if (json_is_string(id) && !memchr(json_string_value(id), 0, json_string_length(id)))
+        return dc_xstrdup(json_string_value(id));
     if (json_is_integer(id)) {
         snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
-        return dc_xstrdup(tmp);
-    }
-    if (json_is_real(id)) {
-        snprintf(tmp, sizeof tmp, "%.17g", json_real_value(id));
         return dc_xstrdup(tmp);
     }
     return NULL;
@@ -610,8 +602,8 @@ static void parse_jansson(dc_reader *r, dc_raw_doc *out, const char *p, size_t n
         const char *key;
         json_t *v;
         json_object_foreach(root, key, v) {
-            if (v == text || (id && strcmp(key, "id") == 0)) continue;
-            put_meta_value(out->meta, key, v);
+            if (v == text) dc_meta_put_input(out->meta, key, DC_META_STR, "", 0, NULL, 0, DC_META_F_TEXTSLOT);
+            else put_meta_value(out->meta, key, v, 0);
         }
         json_decref(root);
         return;
@@ -636,8 +628,14 @@ static int jm_is(const dc_jscan *js, const dc_jmember *m, const char *line, cons
     return m->klen == k && memcmp(jm_key(js, m, line), key, k) == 0;
 }
 
-/* The fast path (json.c's scanner): same result as parse_jansson for the
- * records it accepts; -1 sends the line to parse_jansson. */
+static int jm_same_key(const dc_jscan *js, const dc_jmember *a, const dc_jmember *b, const char *line)
+{
+    return a->klen == b->klen && memcmp(jm_key(js, a, line), jm_key(js, b, line), a->klen) == 0;
+}
+
+/* The fast path (json.c's scanner): same document as parse_jansson for the
+ * records jansson accepts, but every field keeps its bytes; -1 sends the
+ * line to parse_jansson. */
 static int parse_fast(dc_reader *r, dc_raw_doc *out, const char *p, size_t n)
 {
     dc_jscan *js = &r->scan;
@@ -645,37 +643,38 @@ static int parse_fast(dc_reader *r, dc_raw_doc *out, const char *p, size_t n)
     const dc_jmember *text = NULL, *id = NULL;
     for (size_t i = 0; i < js->n; i++) {
         const dc_jmember *m = &js->v[i];
-        if (jm_is(js, m, p, r->text_field)) {
-            if (text) return -1; /* duplicate: let jansson pick */
-            text = m;
-        } else if (jm_is(js, m, p, "id")) {
-            if (id) return -1;
-            id = m;
-        } else if (m->kind == 'r' && !isfinite(strtod(jm_val(js, m, p), NULL))) {
-            return -1; /* jansson rejects overflowing reals */
-        }
+        for (size_t k = 0; k < i; k++)
+            if (jm_same_key(js, &js->v[k], m, p)) {
+                /* jansson would keep the last value and lose the others:
+                 * reject the record whole instead (nothing lost). */
+                char reason[400];
+                snprintf(reason, sizeof reason, "duplicate key \"%.*s\" at line %" PRIu64
+                         " (a record's fields must be unique)", (int)(m->klen < 100 ? m->klen : 100),
+                         jm_key(js, m, p), r->line);
+                reject_line(r, out, p, n, reason);
+                return 0;
+            }
+        if (jm_is(js, m, p, r->text_field)) text = m;
+        else if (jm_is(js, m, p, "id")) id = m;
     }
-    if (!text || text->kind != 's') return -1;
-    if (id && id->kind == 'r') return -1;
-    if (id && id->kind != 's' && id->kind != 'i') id = NULL; /* unusable: stays in meta */
-
+    if (!text || text->kind != 's') return -1; /* jansson words the error */
+    const char *idv = id ? jm_val(js, id, p) : NULL;
     char *idstr = NULL;
-    if (id) {
-        const char *v = jm_val(js, id, p);
-        idstr = dc_xstrndup(v, id->kind == 's' ? strnlen(v, id->vlen) : id->vlen);
-    }
+    if (id && ((id->kind == 's' && !memchr(idv, 0, id->vlen)) || id->kind == 'i'))
+        idstr = dc_xstrndup(idv, id->vlen);
     raw_doc_init(r, out, idstr ? idstr : line_id(r, r->line), r->line);
     out->len = text->vlen;
     out->bytes = dc_xstrndup(jm_val(js, text, p), text->vlen);
     out->is_utf8_json = 1;
     for (size_t i = 0; i < js->n; i++) {
         const dc_jmember *m = &js->v[i];
-        if (m == text || m == id) continue;
         char *key = dc_xstrndup(jm_key(js, m, p), m->klen);
         const char *v = jm_val(js, m, p);
-        if (m->kind == 's') dc_meta_put(out->meta, key, DC_META_STR, v, m->vlen);
-        else if (m->kind == 'r') put_real(out->meta, key, strtod(v, NULL));
-        else dc_meta_put(out->meta, key, DC_META_JSON, v, m->vlen);
+        if (m == text) /* only its name: the text itself is the document's */
+            dc_meta_put_input(out->meta, key, DC_META_STR, "", 0, NULL, 0, DC_META_F_TEXTSLOT);
+        else
+            dc_meta_put_input(out->meta, key, m->kind == 's' ? DC_META_STR : DC_META_JSON, v,
+                              m->vlen, p + m->moff, m->mlen, 0);
         free(key);
     }
     return 0;

@@ -426,8 +426,9 @@ static void spool_put_item(const run_state *st, dc_buf *b, const item *it)
     for (size_t i = 0; i < d->meta->n; i++) {
         const dc_meta_entry *e = &d->meta->v[i];
         sp_str(b, e->key, strlen(e->key));
-        sp_u64(b, (uint64_t)e->type);
+        sp_u64(b, (uint64_t)e->type | (uint64_t)e->flags << 8); /* meta.h: input fields */
         sp_str(b, e->val, e->len);
+        sp_str(b, e->raw, e->raw_len); /* SPOOL_NULL when absent */
     }
 }
 
@@ -515,12 +516,16 @@ static int spool_get_item(const run_state *st, sp_rd *r, raw_item *ri)
     for (uint64_t i = 0; i < nmeta && !r->bad; i++) {
         char *k = rd_str(r, NULL);
         uint64_t type = rd_u64(r);
-        size_t vlen;
-        char *v = rd_str(r, &vlen);
-        if (k && v) dc_meta_put(m, k, (dc_meta_type)type, v, vlen);
+        size_t vlen, rawlen;
+        char *v = rd_str(r, &vlen), *raw = rd_str(r, &rawlen);
+        unsigned flags = (unsigned)(type >> 8);
+        if (k && v && (flags & DC_META_F_INPUT))
+            dc_meta_put_input(m, k, (dc_meta_type)(type & 0xff), v, vlen, raw, rawlen, flags);
+        else if (k && v) dc_meta_put(m, k, (dc_meta_type)(type & 0xff), v, vlen);
         else r->bad = 1;
         free(k);
         free(v);
+        free(raw);
     }
     if (r->bad || (code == SPOOL_NULL && !it->reject_stage)) {
         free(id), free(src), free(text), free(orig), free(reason);

@@ -347,19 +347,97 @@ static void put_key(dc_buf *b, const char *key)
     dc_buf_putc(b, ':');
 }
 
-static void put_meta(dc_buf *b, const dc_meta *m, const char *const *skip)
+/* One value of docclean's own metadata. */
+static void put_value(dc_buf *b, const dc_meta_entry *e)
+{
+    if (e->type == DC_META_STR) dc_json_escape(b, e->val, e->len);
+    else if (e->len) dc_buf_append(b, e->val, e->len);
+    else dc_buf_puts(b, "null"); /* never write an empty value */
+}
+
+/* Docclean's own entries (plugins, the detected encoding), skipping keys
+ * the record already has at this level.  want_clash: 0 = only keys no
+ * input field has, 1 = only keys an input field has, -1 = all. */
+static void put_meta(dc_buf *b, const dc_meta *m, const char *const *skip, int want_clash)
 {
     if (!m) return;
     for (size_t i = 0; i < m->n; i++) {
         const dc_meta_entry *e = &m->v[i];
-        if (skip_key(e->key, skip)) continue;
+        if ((e->flags & DC_META_F_INPUT) || skip_key(e->key, skip)) continue;
+        if (want_clash >= 0 && (dc_meta_find_input(m, e->key) != NULL) != want_clash) continue;
         put_key(b, e->key);
-        if (e->type == DC_META_STR) dc_json_escape(b, e->val, e->len);
-        else if (e->len) dc_buf_append(b, e->val, e->len);
-        else dc_buf_puts(b, "null"); /* never write an empty value */
+        put_value(b, e);
     }
 }
 
+/* An input field: its own bytes when the reader kept them. */
+static void put_input_member(dc_buf *b, const dc_meta_entry *e, int comma)
+{
+    if (comma) dc_buf_putc(b, ',');
+    if (e->raw) {
+        dc_buf_append(b, e->raw, e->raw_len);
+        return;
+    }
+    dc_json_escape(b, e->key, strlen(e->key));
+    dc_buf_putc(b, ':');
+    put_value(b, e);
+}
+
+/* The input fields but the text and `except`, in input order; `first`:
+ * the first one opens an object (no comma before it). */
+static void put_input_fields(dc_buf *b, const dc_meta *m, const dc_meta_entry *except, int first)
+{
+    for (size_t i = 0; m && i < m->n; i++) {
+        const dc_meta_entry *e = &m->v[i];
+        if (!(e->flags & DC_META_F_INPUT) || (e->flags & DC_META_F_TEXTSLOT) || e == except) continue;
+        put_input_member(b, e, !first);
+        first = 0;
+    }
+}
+
+static int has_input_fields(const dc_meta *m)
+{
+    for (size_t i = 0; m && i < m->n; i++)
+        if ((m->v[i].flags & DC_META_F_INPUT) && !(m->v[i].flags & DC_META_F_TEXTSLOT)) return 1;
+    return 0;
+}
+
+/* The input value of the id field, written as it was read. */
+static void put_input_value(dc_buf *b, const dc_meta_entry *e)
+{
+    if (e->raw) { /* the value is the member's tail after the colon */
+        const char *c = e->raw + 1; /* skip the key: a string, then ':' */
+        const char *end = e->raw + e->raw_len;
+        while (c < end && *c != '"') c += *c == '\\' ? 2 : 1;
+        c++;
+        while (c < end && *c != ':') c++;
+        c++;
+        while (c < end && (*c == ' ' || *c == '\t' || *c == '\r' || *c == '\n')) c++;
+        dc_buf_append(b, c, (size_t)(end - c));
+        return;
+    }
+    put_value(b, e);
+}
+
+/* Was the input id field used as the document id as it is? */
+static int id_is_input(const dc_meta_entry *e, const char *id)
+{
+    return e && strlen(id) == e->len && !memcmp(e->val, id, e->len);
+}
+
+/* The key of docclean's own object: "docclean", or with '_' appended until
+ * no input field has that name, so it can never overwrite one. */
+static void put_own_key(dc_buf *b, const dc_meta *m)
+{
+    char key[64] = "docclean";
+    for (size_t n = 8; n < sizeof key - 1 && m && dc_meta_find_input(m, key); n++) {
+        key[n] = '_';
+        key[n + 1] = '\0';
+    }
+    put_key(b, key);
+}
+
+/* Rejects: docclean's report first, the record's own fields under "fields". */
 static void put_head(dc_buf *b, const dc_doc *doc)
 {
     const char *id = doc->id ? doc->id : "";
@@ -371,20 +449,39 @@ static void put_head(dc_buf *b, const dc_doc *doc)
     if (doc->source_line > 0) dc_buf_printf(b, ",\"line\":%" PRIu64, doc->source_line);
 }
 
+/* Kept documents: the input record with its text cleaned (every other field
+ * as read), then the metadata stages added (dup_of, encoding, ...) under
+ * their own names, then docclean's own object (see put_own_key) with the
+ * provenance (source, line, the id used when the input's was not usable)
+ * and any stage metadata whose name an input field already has.  So no
+ * input field is ever overwritten or dropped. */
 void dc_format_jsonl_doc(const dc_doc *doc, dc_buf *b)
 {
-    static const char *const skip[] = {"id", "text", "source", "line", NULL};
+    static const char *const skip[] = {"source", "line", "id", NULL}; /* provenance names */
+    static const char *const top_skip[] = {"id", "text", "docclean", NULL};
     const char *id = doc->id ? doc->id : "";
     const char *src = doc->source ? doc->source : "";
+    const dc_meta_entry *in_id = doc->meta ? dc_meta_find_input(doc->meta, "id") : NULL;
+    const dc_meta_entry *slot = NULL;
+    for (size_t i = 0; doc->meta && i < doc->meta->n && !slot; i++)
+        if (doc->meta->v[i].flags & DC_META_F_TEXTSLOT) slot = &doc->meta->v[i];
     dc_buf_puts(b, "{\"id\":");
-    dc_json_escape(b, id, strlen(id));
-    put_key(b, "text");
+    if (in_id) put_input_value(b, in_id);
+    else dc_json_escape(b, id, strlen(id));
+    put_key(b, slot ? slot->key : "text");
     dc_json_escape(b, doc->text ? doc->text : "", doc->text ? doc->len : 0);
-    put_key(b, "source");
+    put_input_fields(b, doc->meta, in_id, 0);
+    put_meta(b, doc->meta, top_skip, 0);
+    put_own_key(b, doc->meta);
+    dc_buf_puts(b, "{\"source\":");
     dc_json_escape(b, src, strlen(src));
     if (doc->source_line > 0) dc_buf_printf(b, ",\"line\":%" PRIu64, doc->source_line);
-    put_meta(b, doc->meta, skip);
-    dc_buf_append(b, "}\n", 2);
+    if (in_id && !id_is_input(in_id, id)) {
+        put_key(b, "id");
+        dc_json_escape(b, id, strlen(id));
+    }
+    put_meta(b, doc->meta, skip, 1);
+    dc_buf_append(b, "}}\n", 3);
 }
 
 static void put_jsonl(dc_writer *w, const dc_doc *doc)
@@ -647,7 +744,7 @@ int dc_writer_put_doc(dc_writer *w, const dc_doc *doc)
 int dc_writer_put_reject(dc_writer *w, const dc_doc *doc, const char *stage, const char *reason,
                          const char *orig, size_t orig_len)
 {
-    static const char *const skip[] = {"id", "text", "source", "line", "stage", "reason", NULL};
+    static const char *const skip[] = {"id", "text", "source", "line", "stage", "reason", "fields", NULL};
     if (w->failed) return -1;
     dc_buf *b = &w->out;
     size_t before = b->len;
@@ -662,7 +759,13 @@ int dc_writer_put_reject(dc_writer *w, const dc_doc *doc, const char *stage, con
     dc_json_escape(b, reason ? reason : "", reason ? strlen(reason) : 0);
     put_key(b, "text");
     dc_json_escape(b, orig, orig_len);
-    put_meta(b, doc->meta, skip);
+    put_meta(b, doc->meta, skip, -1);
+    if (has_input_fields(doc->meta)) { /* the record's own fields, as read */
+        put_key(b, "fields");
+        dc_buf_putc(b, '{');
+        put_input_fields(b, doc->meta, NULL, 1);
+        dc_buf_putc(b, '}');
+    }
     dc_buf_append(b, "}\n", 2);
     w->ndocs++;
     w->bytes += b->len - before;

@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 #define DC_ABI_MAJOR 1
-#define DC_ABI_MINOR 1
+#define DC_ABI_MINOR 2
 
 /* The one symbol every plugin exports. */
 #define DC_PLUGIN_SYMBOL "docclean_plugin"
@@ -69,7 +69,11 @@ typedef struct dc_option_decl {
     dc_opt_type type;
     const char *default_value; /* as it would be written in the INI; NULL = unset */
     const char *help;          /* one line                                      */
-    const char *choices;       /* DC_OPT_ENUM only: "a|b|c"                      */
+    const char *choices;       /* DC_OPT_ENUM: "a|b|c".  DC_OPT_INT/DOUBLE (ABI
+                                  1.2): the allowed range "MIN..MAX", either end
+                                  may be empty ("0..", "..1"); the core refuses
+                                  values outside it with FILE:LINE.  NULL = any
+                                  value (doubles: any finite value)           */
 } dc_option_decl;
 
 /* Opaque, validated option values of one stage. Read through the host. */
@@ -120,6 +124,14 @@ typedef struct dc_buf {
 /* Handle of one configured stage: passed back to the host for logging and
  * counters. */
 typedef struct dc_stage dc_stage;
+
+/* Why create() failed (ABI 1.2, see dc_host.set_failure).  Decides the
+ * exit status and whether the message points at the configuration. */
+typedef enum dc_failure {
+    DC_FAIL_CONFIG = 0,  /* the options are wrong (the default): exit 3     */
+    DC_FAIL_RUNTIME = 1, /* a resource failed: memory, mmap, I/O: exit 1     */
+    DC_FAIL_LOCKED = 2   /* a resource is held by another process: exit 5    */
+} dc_failure;
 
 typedef enum dc_log_level {
     DC_LOG_ERROR = 0,
@@ -217,6 +229,20 @@ typedef struct dc_host {
     /* Non-NULL when this process runs one phase of a corpus-wide stage split
      * over a cluster (see dc_cluster_ctx and docs/scale-out.md). */
     const dc_cluster_ctx *(*cluster)(void);
+
+    /* ---- ABI 1.2 (check host->struct_size before use) ---- */
+
+    /* Called by create() before it returns NULL: what kind of failure it
+     * is.  Without it a failed create() is a configuration error (exit 3,
+     * "FILE:LINE: [stage] ..."); a runtime failure (exit 1) or a busy
+     * resource (exit 5) is reported without pointing at the config. */
+    void (*set_failure)(dc_stage *stage, dc_failure kind);
+    /* `docclean explain` support: explaining() is non-zero while the
+     * document is being explained; note() then adds one line to what
+     * explain prints under the current stage (which site profile applied
+     * and why the others did not, ...).  note() is a no-op otherwise. */
+    int (*explaining)(const dc_doc *doc);
+    void (*note)(dc_doc *doc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 } dc_host;
 
 

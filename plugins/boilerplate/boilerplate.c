@@ -22,6 +22,7 @@
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "bp.h"
@@ -42,8 +43,8 @@ typedef struct bp_instance {
 static const dc_option_decl bp_options[] = {
     {"profiles", DC_OPT_LIST, NULL,
      "site profile files or globs, applied in this order (default: DATA_DIR/conf/sites/*.ini)", NULL},
-    {"header_lines", DC_OPT_INT, "12", "default size of a profile's header zone (non-empty lines)", NULL},
-    {"footer_lines", DC_OPT_INT, "12", "default size of a profile's footer zone (non-empty lines)", NULL},
+    {"header_lines", DC_OPT_INT, "12", "default size of a profile's header zone (non-empty lines)", "0.."},
+    {"footer_lines", DC_OPT_INT, "12", "default size of a profile's footer zone (non-empty lines)", "0.."},
     {"disable", DC_OPT_LIST, NULL, "rule names or globs to switch off, e.g. generic-docsite/inline-*", NULL},
     {"drop_line", DC_OPT_BOOL, "true", "apply drop_line rules", NULL},
     {"cut_to_end", DC_OPT_BOOL, "true", "apply cut_to_end rules", NULL},
@@ -238,6 +239,34 @@ static void host_of_url(const char *url, size_t n, char *out, size_t cap) {
     out[k] = '\0';
 }
 
+/* `docclean explain`: why a profile applies to this document or not
+ * (ABI 1.2 host->note; nothing happens outside explain). */
+static void note_profile(const bp_instance *bp, const bp_profile *P, int on, const dc_doc *doc,
+                         const char *url, const char *host) {
+    const dc_host *h = bp->host;
+    if (h->struct_size < offsetof(dc_host, note) + sizeof h->note || !h->explaining(doc)) return;
+    dc_doc *d = (dc_doc *)doc; /* notes go to explain's trace, not into the document */
+    if (bp_is_generic(P)) {
+        h->note(d, "profile %s: applies (generic: no host or signature)", P->name);
+        return;
+    }
+    for (size_t k = 0; on && host[0] && k < P->nhosts; k++)
+        if (fnmatch(P->hosts[k], host, 0) == 0) {
+            h->note(d, "profile %s: applies (url host %s matches %s)", P->name, host, P->hosts[k]);
+            return;
+        }
+    for (size_t k = 0; on && k < P->nsignatures; k++)
+        if (memmem(doc->text, doc->len, P->signatures[k], strlen(P->signatures[k]))) {
+            h->note(d, "profile %s: applies (signature \"%s\" in the text)", P->name, P->signatures[k]);
+            return;
+        }
+    h->note(d, "profile %s: not applied (%s%s%s; %s)", P->name,
+            !url ? "no url" : !P->nhosts ? "no host patterns" : "url host ",
+            url && P->nhosts ? (host[0] ? host : "(none)") : "",
+            url && P->nhosts ? " matches none of its hosts" : "",
+            P->nsignatures ? "none of its signatures in the text" : "no signatures");
+}
+
 static void pick_profiles(const bp_instance *bp, bp_doc_state *st, const dc_doc *doc) {
     const bp_set *S = &bp->set;
     size_t ulen = 0;
@@ -252,6 +281,7 @@ static void pick_profiles(const bp_instance *bp, bp_doc_state *st, const dc_doc 
         for (size_t k = 0; !on && k < P->nsignatures; k++)
             on = memmem(doc->text, doc->len, P->signatures[k], strlen(P->signatures[k])) != NULL;
         st->active[p] = (unsigned char)on;
+        note_profile(bp, P, on, doc, url, host);
     }
 }
 

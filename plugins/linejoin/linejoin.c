@@ -67,12 +67,12 @@ static const dc_option_decl linejoin_options[] = {
     {"allow_blank_between", DC_OPT_BOOL, "true",
      "join halves separated by blank lines (web pages put every line in its own <p>)", NULL},
     {"max_gap_lines", DC_OPT_INT, "1",
-     "most blank lines allowed between the two halves of a broken sentence", NULL},
+     "most blank lines allowed between the two halves of a broken sentence", "0.."},
     {"min_line_chars", DC_OPT_INT, "20",
      "a line that starts a paragraph and ends in Han is joined to the next only if it has at "
-     "least this many characters (shorter ones are titles, names, captions)", NULL},
+     "least this many characters (shorter ones are titles, names, captions)", "0.."},
     {"title_max_chars", DC_OPT_INT, "40",
-     "a line without clause punctuation up to this many characters is title-like (0 = off)", NULL},
+     "a line without clause punctuation up to this many characters is title-like (0 = off)", "0.."},
     {"protect_structure", DC_OPT_BOOL, "true",
      "never join headings, list items (一、 (二) 1. ① 第三条 …) or table rows", NULL},
     {"protect_indent", DC_OPT_BOOL, "true",
@@ -81,16 +81,16 @@ static const dc_option_decl linejoin_options[] = {
      "never join title-like lines (short, no clause punctuation) to their neighbours", NULL},
     {"min_join_ratio", DC_OPT_DOUBLE, "0.03",
      "join only when joins/non-blank lines reaches this: one odd line end in a long "
-     "well-formed text is a typo, not an extraction break (0 = off)", NULL},
+     "well-formed text is a typo, not an extraction break (0 = off)", "0..1"},
     {"fragments", DC_OPT_BOOL, "true",
      "find blocks of text runs put one per line (PDF/PPT extraction) and join inside them", NULL},
     {"fragment_max_chars", DC_OPT_INT, "12",
      "a line of a fragment block has at most this many characters (one longer line between "
-     "two short ones is allowed)", NULL},
-    {"fragment_min_lines", DC_OPT_INT, "6", "a fragment block has at least this many lines", NULL},
+     "two short ones is allowed)", "1..1000"},
+    {"fragment_min_lines", DC_OPT_INT, "6", "a fragment block has at least this many lines", "2..100000"},
     {"fragment_min_evidence", DC_OPT_DOUBLE, "0.15",
      "share of a block's breaks that must visibly cut a sentence (line ends in ， or a number, "
-     "next starts with ， % ; or a unit, a mask XX alone)", NULL},
+     "next starts with ， % ; or a unit, a mask XX alone)", "0..1"},
     {NULL, 0, NULL, NULL, NULL}};
 
 static void *linejoin_create(const dc_host *host, dc_stage *stage, const dc_options *o,

@@ -61,9 +61,9 @@ static const dc_option_decl mojibake_options[] = {
      NULL},
     {"question_runs", DC_OPT_BOOL, "true",
      "treat runs of 3+ '?' directly between Han as unrecoverable junk", NULL},
-    {"window", DC_OPT_INT, "10", "characters examined on each side of a misalignment sign", NULL},
+    {"window", DC_OPT_INT, "10", "characters examined on each side of a misalignment sign", "1..1000"},
     {"min_gain", DC_OPT_INT, "60",
-     "model gain (quarter bits) a window with only weak signs needs before it is rewritten", NULL},
+     "model gain (quarter bits) a window with only weak signs needs before it is rewritten", "0.."},
     {NULL, 0, NULL, NULL, NULL}};
 
 /* ------------------------------------------------------------------ */

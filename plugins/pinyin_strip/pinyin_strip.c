@@ -41,10 +41,10 @@ typedef struct pinyin_strip {
 
 static const dc_option_decl pinyin_strip_options[] = {
     {"min_matches", DC_OPT_INT, "3",
-     "strip only when the document has at least this many char(pinyin) matches", NULL},
+     "strip only when the document has at least this many char(pinyin) matches", "1.."},
     {"min_traditional_ratio", DC_OPT_DOUBLE, "0.5",
      "and at least this share of them are on traditional-only characters (0 disables the check)",
-     NULL},
+     "0..1"},
     {"residue", DC_OPT_BOOL, "true",
      "in a stripped document, also strip (pinyin) after a base that is not a matching Han "
      "character (mojibake residue such as W(xué))",

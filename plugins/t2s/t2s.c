@@ -48,7 +48,7 @@ static const dc_option_decl t2s_options[] = {
      "characters is above `threshold`",
      NULL},
     {"threshold", DC_OPT_DOUBLE, "0.05",
-     "share of traditional-only Han characters above which only_if_traditional converts", NULL},
+     "share of traditional-only Han characters above which only_if_traditional converts", "0..1"},
     {NULL, 0, NULL, NULL, NULL},
 };
 

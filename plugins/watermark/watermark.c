@@ -48,11 +48,11 @@ static const dc_option_decl watermark_options[] = {
      "remove runs of random ASCII fragments (i( j( e7 Z2 {! |0 K) from lines with CJK text", NULL},
     {"noise_lines", DC_OPT_BOOL, "true",
      "delete lines made only of such noise (in documents that are mostly CJK)", NULL},
-    {"noise_min_tokens", DC_OPT_INT, "5", "fewest space separated fragments in a noise run", NULL},
+    {"noise_min_tokens", DC_OPT_INT, "5", "fewest space separated fragments in a noise run", "1.."},
     {"noise_min_punct_kinds", DC_OPT_INT, "2",
-     "fewest different punctuation characters in a noise run", NULL},
+     "fewest different punctuation characters in a noise run", "0.."},
     {"noise_min_cjk_share", DC_OPT_DOUBLE, "0.3",
-     "noise lines are deleted only when this share of the document's bytes is non-ASCII", NULL},
+     "noise lines are deleted only when this share of the document's bytes is non-ASCII", "0..1"},
     {NULL, 0, NULL, NULL, NULL}};
 
 static int parse_anchors(const char *txt, wm_config *c, char *err, size_t errlen)

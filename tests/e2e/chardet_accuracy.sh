@@ -49,7 +49,7 @@ def measure(label, files):
     for fn in files:
         for l in open(fn, encoding='utf-8'):
             r = json.loads(l)
-            truth = r['source'].rstrip('/').split('/')[-2]
+            truth = r['docclean']['source'].rstrip('/').split('/')[-2]
             per.setdefault(truth, []).append(r.get('encoding'))
     good = total = 0
     for enc in sorted(per):

@@ -70,7 +70,7 @@ import glob, json, subprocess
 seen = {}
 for f in glob.glob("chunk.out/shards/*.jsonl.zst"):
     for l in subprocess.run(["zstd", "-qdc", f], capture_output=True).stdout.splitlines():
-        seen.setdefault(json.loads(l)["source"], set()).add(f)
+        r = json.loads(l); seen.setdefault(r.get("docclean", r)["source"], set()).add(f)
 assert any(len(v) > 1 for v in seen.values()), seen
 PY
 conf_with near.ini exact=false; check near near.ini 3

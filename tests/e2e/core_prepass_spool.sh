@@ -58,10 +58,11 @@ need(stages.get("d") == "boilerplate", "boilerplate-only doc dropped at boilerpl
 need(stages.get("random.bin") == "decode", "binary file rejected at decode: %r" % stages)
 need(any(r.get("line") == 2 and '"id":"b"' in r.get("text", "") for r in rej), "broken JSON line kept in rejects")
 d = [r for r in rej if r.get("id") == "d"][0]
-need(d["text"] == "下载文档\n客服QQ：123456\n" and d.get("n") == 3, "reject keeps the original text and metadata: %r" % d)
+need(d["text"] == "下载文档\n客服QQ：123456\n" and d["fields"].get("n") == 3, "reject keeps the original text and metadata: %r" % d)
 out = [json.loads(l) for l in open("s2.jsonl", encoding="utf-8")]
 a = [o for o in out if o["id"] == "a"][0]
-need(list(a)[:4] == ["id", "text", "source", "line"] and a["url"] == "http://x.cn/1", "metadata order kept: %r" % list(a))
+need(list(a)[:3] == ["id", "text", "url"] and a["url"] == "http://x.cn/1" and a["docclean"]["line"] == 1,
+     "metadata order kept: %r" % list(a))
 need("\r" not in a["text"] and "总结" in a["text"], "early stages applied: %r" % a["text"])
 e = [o for o in out if o["id"] == "e"][0]
 need(e["meta"] == {"k": [1, 2]} and e["score"] == 0.5, "nested metadata kept: %r" % e)

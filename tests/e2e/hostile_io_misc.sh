@@ -22,7 +22,7 @@ assert docs["be.txt"]["text"] == "繁體UTF32" and docs["be.txt"]["encoding"] ==
 assert docs["n\\xff.txt"]["text"] == "名字一", sorted(docs)
 assert docs["n\\xfe.txt"]["text"] == "名字二", sorted(docs)
 assert docs["n\\\\xff.txt"]["text"] == "名字三", sorted(docs)
-assert docs["n\\xff.txt"]["source"] == "in/n\\xff.txt", docs["n\\xff.txt"]
+assert docs["n\\xff.txt"]["docclean"]["source"] == "in/n\\xff.txt", docs["n\\xff.txt"]
 assert len(docs) == 5, sorted(docs)
 PY
 expect_contains err.txt "in/pipe: skipped: a FIFO, not a regular file"

@@ -142,6 +142,38 @@ static void test_options_errors(void **s)
     assert_non_null(strstr(err, "(a|b)"));
 }
 
+/* Ranges in `choices` (ABI 1.2): either end may be open; NaN and infinity
+ * never pass for a double. */
+static void test_options_ranges(void **s)
+{
+    (void)s;
+    static const dc_option_decl rd[] = {
+        {"p", DC_OPT_DOUBLE, "0.5", "share", "0..1"},
+        {"lo", DC_OPT_INT, "1", "at least -5", "-5.."},
+        {"hi", DC_OPT_DOUBLE, "0", "at most 1e3", "..1e3"},
+        {"any", DC_OPT_DOUBLE, "0", "finite", NULL},
+        {NULL, 0, NULL, NULL, NULL}};
+    static const char *const ok[][2] = {{"p=0", "p=1"}, {"lo=-5", "lo=99999"}, {"hi=-1e9", "hi=1000"},
+                                        {"any=-1e300", "any=1e300"}};
+    static const char *const bad[] = {"p=-0.001", "p=1.5",  "p=nan",   "lo=-6",
+                                      "hi=1001",  "any=inf", "any=NaN", "any=-Infinity"};
+    char err[512];
+    for (size_t i = 0; i < 4; i++)
+        for (size_t k = 0; k < 2; k++) {
+            const char *kv[] = {ok[i][k], NULL};
+            dc_options *o = dc_options_from_pairs(rd, kv, "r.ini", err, sizeof err);
+            if (!o) fail_msg("%s refused: %s", ok[i][k], err);
+            dc_options_free(o);
+        }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *kv[] = {bad[i], NULL};
+        if (dc_options_from_pairs(rd, kv, "r.ini", err, sizeof err)) fail_msg("%s accepted", bad[i]);
+    }
+    const char *neg[] = {"p=-1", NULL};
+    assert_null(dc_options_from_pairs(rd, neg, "r.ini", err, sizeof err));
+    assert_string_equal(err, "r.ini:1: [r.ini] p: '-1' is out of range (0..1)");
+}
+
 /* ---------------- config ---------------- */
 
 static char *write_tmp(const char *name, const char *body)
@@ -256,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_meta),
         cmocka_unit_test(test_options_defaults_and_values),
         cmocka_unit_test(test_options_errors),
+        cmocka_unit_test(test_options_ranges),
         cmocka_unit_test(test_config_basic_and_semicolons),
         cmocka_unit_test(test_config_long_line_is_an_error),
         cmocka_unit_test(test_config_include_and_override),

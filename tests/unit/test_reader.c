@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <jansson.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -228,14 +229,18 @@ static void test_jsonl_mixed(void **s)
 
     assert_doc(&d->v[0], "x1", 1, "第一", NULL);
     assert_int_equal(d->v[0].is_utf8_json, 1);
-    assert_int_equal(d->v[0].meta->n, 7);
-    assert_meta(&d->v[0], 0, "url", DC_META_STR, "http://a/");
-    assert_meta(&d->v[0], 1, "n", DC_META_JSON, "5");
-    assert_meta(&d->v[0], 2, "o", DC_META_JSON, "{\"a\":[1,2.5]}");
-    assert_meta(&d->v[0], 3, "b", DC_META_JSON, "true");
-    assert_meta(&d->v[0], 4, "z", DC_META_JSON, "null");
-    assert_meta(&d->v[0], 5, "f", DC_META_JSON, "0.1");
-    assert_meta(&d->v[0], 6, "big", DC_META_JSON, "-12345678901234");
+    assert_int_equal(d->v[0].meta->n, 9); /* every field, id and text included */
+    assert_meta(&d->v[0], 0, "id", DC_META_STR, "x1");
+    assert_meta(&d->v[0], 1, "text", DC_META_STR, ""); /* the text's slot */
+    assert_int_equal(d->v[0].meta->v[1].flags, DC_META_F_INPUT | DC_META_F_TEXTSLOT);
+    assert_meta(&d->v[0], 2, "url", DC_META_STR, "http://a/");
+    assert_string_equal(d->v[0].meta->v[2].raw, "\"url\":\"http://a/\"");
+    assert_meta(&d->v[0], 3, "n", DC_META_JSON, "5");
+    assert_meta(&d->v[0], 4, "o", DC_META_JSON, "{\"a\":[1,2.5]}");
+    assert_meta(&d->v[0], 5, "b", DC_META_JSON, "true");
+    assert_meta(&d->v[0], 6, "z", DC_META_JSON, "null");
+    assert_meta(&d->v[0], 7, "f", DC_META_JSON, "0.1");
+    assert_meta(&d->v[0], 8, "big", DC_META_JSON, "-12345678901234");
 
     assert_doc(&d->v[1], "m.jsonl:2", 2, "{\"text\": \"oops", "invalid JSON at line 2: ");
     assert_int_equal(d->v[1].meta->n, 0);
@@ -250,7 +255,40 @@ static void test_jsonl_mixed(void **s)
                "text field \"text\" is not a string at line 7");
     assert_doc(&d->v[5], "m.jsonl:8", 8, "[1,2]", "line 8 is not a JSON object");
     assert_doc(&d->v[6], "7", 9, "last", NULL); /* numeric id, no final newline */
-    assert_int_equal(d->v[6].meta->n, 0);
+    assert_int_equal(d->v[6].meta->n, 2);
+    docs_free(d);
+}
+
+/* Fields are never lost: integers beyond int64, NUL in strings, ids of any
+ * type, fields named like docclean's provenance. */
+static void test_jsonl_fields_kept(void **s)
+{
+    (void)s;
+    const char *in =
+        "{\"id\":\"a\\u0000b\",\"text\":\"x\\u0000y\",\"n\":123456789012345678901234567890}\n"
+        "{\"id\":{\"k\": [1.50]},\"text\":\"t\",\"source\":\"mine\",\"line\":-0}\n"
+        "{\"id\":null,\"text\":\"t\"}\n"
+        "{\"id\":false,\"text\":\"t\"}\n"
+        "{\"id\":99999999999999999999,\"text\":\"t\"}\n"
+        "{\"text\":\"t\",\"id\":\"a\",\"id\":\"b\"}\n";
+    write_file("k.jsonl", in, strlen(in));
+    docs *d = read_all("k.jsonl", DC_FMT_JSONL, DC_COMP_NONE, NULL);
+    assert_int_equal(d->n, 6);
+    assert_string_equal(d->v[0].id, "k.jsonl:1"); /* a C string cannot hold the NUL */
+    assert_int_equal(d->v[0].len, 3);
+    assert_memory_equal(d->v[0].bytes, "x\0y", 3);
+    assert_int_equal(d->v[0].meta->v[0].len, 3);
+    assert_memory_equal(d->v[0].meta->v[0].val, "a\0b", 3);
+    assert_string_equal(d->v[0].meta->v[2].raw, "\"n\":123456789012345678901234567890");
+    assert_string_equal(d->v[1].id, "k.jsonl:2");
+    assert_string_equal(d->v[1].meta->v[0].raw, "\"id\":{\"k\": [1.50]}");
+    assert_string_equal(d->v[1].meta->v[2].raw, "\"source\":\"mine\"");
+    assert_string_equal(d->v[1].meta->v[3].raw, "\"line\":-0");
+    assert_string_equal(d->v[2].id, "k.jsonl:3");
+    assert_string_equal(d->v[3].id, "k.jsonl:4");
+    assert_doc(&d->v[4], "99999999999999999999", 5, "t", NULL); /* digits as written */
+    assert_doc(&d->v[5], "k.jsonl:6", 6, "{\"text\":\"t\",\"id\":\"a\",\"id\":\"b\"}",
+               "duplicate key \"id\" at line 6");
     docs_free(d);
 }
 
@@ -263,7 +301,7 @@ static void test_jsonl_tail(void **s)
     assert_int_equal(d->n, 2);
     assert_doc(&d->v[0], "t.jsonl:1", 1, "[1,2]", "line 1 is not a JSON object");
     assert_doc(&d->v[1], "7", 2, "last", NULL); /* numeric id, no final newline */
-    assert_int_equal(d->v[1].meta->n, 0);
+    assert_int_equal(d->v[1].meta->n, 2);
     docs_free(d);
 }
 
@@ -275,7 +313,8 @@ static void test_jsonl_text_field_and_bom(void **s)
     docs *d = read_all("f.ndjson", DC_FMT_JSONL, DC_COMP_NONE, "content");
     assert_int_equal(d->n, 1);
     assert_doc(&d->v[0], "f.ndjson:1", 1, "正文", NULL);
-    assert_meta(&d->v[0], 0, "text", DC_META_STR, "other");
+    assert_meta(&d->v[0], 0, "content", DC_META_STR, "");
+    assert_meta(&d->v[0], 1, "text", DC_META_STR, "other");
     docs_free(d);
 }
 
@@ -307,30 +346,65 @@ static void test_jsonl_long_line(void **s)
 int dc_reader_parse_line_for_test(const char *text_field, const char *p, size_t n, int fast,
                                   dc_raw_doc *out);
 
-/* When the fast scanner accepts a line, jansson must accept it too and
- * yield the same document; returns 1 if the fast path took it. */
+/* A JSON value text as jansson reads it (integers beyond int64 as reals). */
+static json_t *load_any(const char *p, size_t n)
+{
+    return json_loadb(p, n, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, NULL);
+}
+
+/* When the fast scanner accepts a line, jansson must accept it too (but
+ * for integers beyond int64, which the fast path copies and jansson
+ * refuses) and yield the same document; each field's raw bytes must read
+ * back to the value jansson saw.  Returns 1 if the fast path took it. */
 static int same_as_jansson(const char *p, size_t n)
 {
     dc_raw_doc f, j;
     memset(&f, 0, sizeof f);
     int rc = dc_reader_parse_line_for_test("text", p, n, 1, &f);
     dc_reader_parse_line_for_test("text", p, n, 0, &j);
-    if (rc == 0) {
-        if (j.reject_reason)
+    if (rc == 0 && f.reject_reason) { /* repeated keys: jansson would drop all but one */
+        if (strncmp(f.reject_reason, "duplicate key", 13)) fail_msg("fast reject %s", f.reject_reason);
+        json_t *whole = load_any(p, n);
+        if (!whole) fail_msg("fast path accepted invalid JSON: %.*s", (int)n, p);
+        json_decref(whole);
+    } else if (rc == 0 && j.reject_reason) {
+        json_t *whole = load_any(p, n);
+        if (!strstr(j.reject_reason, "too big integer") || !whole)
             fail_msg("fast path accepted what jansson rejects (%s): %.*s", j.reject_reason,
                      (int)n, p);
-        if (strcmp(f.id, j.id) || f.len != j.len || memcmp(f.bytes, j.bytes, f.len) ||
+        json_decref(whole);
+    } else if (rc == 0) {
+        /* ids are the digits as written: jansson reads -0 as 0 */
+        int same_id = !strcmp(f.id, j.id) || (!strcmp(f.id, "-0") && !strcmp(j.id, "0"));
+        if (!same_id || f.len != j.len || memcmp(f.bytes, j.bytes, f.len) ||
             f.meta->n != j.meta->n)
             fail_msg("fast path differs from jansson on: %.*s", (int)n, p);
         for (size_t i = 0; i < f.meta->n; i++) {
             const dc_meta_entry *a = &f.meta->v[i], *b = &j.meta->v[i];
-            if (strcmp(a->key, b->key) || a->type != b->type || a->len != b->len ||
-                memcmp(a->val, b->val, a->len))
+            if (strcmp(a->key, b->key) || a->type != b->type || a->flags != b->flags ||
+                !a->raw != !!(a->flags & DC_META_F_TEXTSLOT))
+                fail_msg("meta %s: fast [%s] jansson [%s] on: %.*s", a->key, a->val, b->val,
+                         (int)n, p);
+            json_t *va = load_any(a->val, a->len), *vb = load_any(b->val, b->len);
+            int same = a->type == DC_META_STR ? a->len == b->len && !memcmp(a->val, b->val, a->len)
+                                              : va && vb && json_equal(va, vb);
+            /* the raw member is the field exactly: it reads back to jansson's value */
+            char *obj = malloc(a->raw_len + 3);
+            obj[0] = '{';
+            if (a->raw_len) memcpy(obj + 1, a->raw, a->raw_len);
+            memcpy(obj + 1 + a->raw_len, "}", 2);
+            json_t *ro = load_any(obj, a->raw_len + 2);
+            json_t *rv = ro ? json_object_get(ro, a->key) : NULL;
+            json_t *want = (a->flags & DC_META_F_TEXTSLOT) ? NULL : load_any(p, n);
+            if (want && (!rv || !json_equal(rv, json_object_get(want, a->key)))) same = 0;
+            json_decref(want), json_decref(ro), json_decref(va), json_decref(vb);
+            free(obj);
+            if (!same)
                 fail_msg("meta %s: fast [%s] jansson [%s] on: %.*s", a->key, a->val, b->val,
                          (int)n, p);
         }
-        dc_raw_doc_free(&f);
     }
+    if (rc == 0) dc_raw_doc_free(&f);
     dc_raw_doc_free(&j);
     return rc == 0;
 }
@@ -364,6 +438,10 @@ static void test_fast_path_matches_jansson(void **s)
         "{\"text\":\"a\",\"n\":.5}", "{\"text\":\"a\",\"l\":tru}", "[{\"text\":\"a\"}]",
         "{\"id\":1.5,\"text\":\"a\"}", "{\"id\":[1],\"text\":\"a\"}", "{\"text\":5}", "{}",
         "{\"text\":\"a\",\"id\":\"x\\u0000y\"}", "{\"text\":\"a\",\"u\":\"\\u12\"}",
+        "{\"text\":\"a\",\"o\":{\"\\u0000\":1}}", "{\"text\":\"a\",\"o\":[\"\\udc00\"]}",
+        "{\"text\":\"a\",\"o\":[1e999]}", "{\"text\":\"a\",\"o\":[123456789012345678901234]}",
+        "{\"id\":true,\"text\":\"a\"}", "{\"id\":-0,\"text\":\"a\"}", "{\"text\":\"a\",\"o\":{\"a\":1,\"a\":2}}",
+        "{\"text\":\"a\",\"o\" : [ 1 , { \"b\" : \"\\n\" } ] }",
     };
     for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) same_as_jansson(odd[i], strlen(odd[i]));
 
@@ -582,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_open_failure),
         cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_jsonl_mixed),
+        cmocka_unit_test(test_jsonl_fields_kept),
         cmocka_unit_test(test_jsonl_tail),
         cmocka_unit_test(test_jsonl_text_field_and_bom),
         cmocka_unit_test(test_jsonl_long_line),

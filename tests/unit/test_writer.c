@@ -134,15 +134,22 @@ static void test_jsonl_record(void **s)
 {
     (void)s;
     dc_doc *d = make_doc("x1", "正文\n\"q\"", 3);
-    dc_meta_put(d->meta, "url", DC_META_STR, "http://a/\x01", 10);
-    dc_meta_put(d->meta, "text", DC_META_STR, "dup", 3); /* never duplicated */
-    dc_meta_put(d->meta, "n", DC_META_JSON, "5", 1);
-    dc_meta_put(d->meta, "o", DC_META_JSON, "{\"a\":[1]}", 9);
+    /* the record's own fields, with the bytes they were read as */
+    dc_meta_put_input(d->meta, "id", DC_META_STR, "x1", 2, "\"id\" : \"x1\"", 11, 0);
+    dc_meta_put_input(d->meta, "url", DC_META_STR, "http://a/\x01", 10,
+                      "\"url\":\"http:\\/\\/a/\\u0001\"", 25, 0);
+    dc_meta_put_input(d->meta, "text", DC_META_STR, "", 0, "\"text\":\"raw\"", 12, DC_META_F_TEXTSLOT);
+    dc_meta_put_input(d->meta, "source", DC_META_STR, "crawler", 7, "\"source\":\"crawler\"", 18, 0);
+    dc_meta_put_input(d->meta, "line", DC_META_JSON, "42", 2, "\"line\":42", 9, 0);
+    dc_meta_put_input(d->meta, "big", DC_META_JSON, "123456789012345678901234567890", 30,
+                      "\"big\":123456789012345678901234567890", 36, 0);
+    dc_meta_put_input(d->meta, "o", DC_META_JSON, "{\"a\":[1]}", 9, NULL, 0, 0); /* jansson path */
+    /* docclean's own: beside the input's fields, inside "docclean" when an
+     * input field has the same name */
+    dc_meta_put(d->meta, "url", DC_META_STR, "plugin", 6);
     dc_meta_put_int(d->meta, "invalid_bytes", 2);
     dc_meta_put_double(d->meta, "ratio", 0.25);
-    dc_meta_put(d->meta, "id", DC_META_STR, "dup", 3);
-    dc_meta_put(d->meta, "source", DC_META_STR, "dup", 3);
-    dc_meta_put(d->meta, "line", DC_META_JSON, "9", 1);
+    dc_meta_put(d->meta, "source", DC_META_STR, "dup", 3); /* provenance names are docclean's */
 
     char err[256];
     dc_writer *w = dc_writer_open(path_of("out.jsonl"), DC_OUT_JSONL, err, sizeof err);
@@ -158,10 +165,11 @@ static void test_jsonl_record(void **s)
     assert_true(exists(tmp));
     assert_null(dc_writer_error(w));
     const char *rec =
-        "{\"id\":\"x1\",\"text\":\"正文\\n\\\"q\\\"\",\"source\":\"in/a.jsonl\"%s,"
-        "\"url\":\"http://a/\\u0001\",\"n\":5,\"o\":{\"a\":[1]},\"invalid_bytes\":2,"
-        "\"ratio\":0.25}\n";
-    char want[1024];
+        "{\"id\":\"x1\",\"text\":\"正文\\n\\\"q\\\"\",\"url\":\"http:\\/\\/a/\\u0001\","
+        "\"source\":\"crawler\",\"line\":42,\"big\":123456789012345678901234567890,"
+        "\"o\":{\"a\":[1]},\"invalid_bytes\":2,\"ratio\":0.25,"
+        "\"docclean\":{\"source\":\"in/a.jsonl\"%s,\"url\":\"plugin\"}}\n";
+    char want[2048];
     int k = snprintf(want, sizeof want, rec, ",\"line\":3");
     snprintf(want + k, sizeof want - (size_t)k, rec, "");
     assert_int_equal(dc_writer_bytes(w), strlen(want));
@@ -171,12 +179,33 @@ static void test_jsonl_record(void **s)
     dc_doc_free(d);
 }
 
+/* An id that is not a string or integer is copied as it is; the id docclean
+ * used goes into its own object, whose name dodges an input "docclean". */
+static void test_jsonl_odd_id(void **s)
+{
+    (void)s;
+    dc_doc *d = make_doc("in/a.jsonl:3", "t", 3);
+    dc_meta_put_input(d->meta, "id", DC_META_JSON, "{\"k\":1}", 7, "\"id\":{\"k\": 1}", 13, 0);
+    dc_meta_put_input(d->meta, "docclean", DC_META_JSON, "1", 1, "\"docclean\":1", 12, 0);
+    dc_buf b = {0};
+    dc_format_jsonl_doc(d, &b);
+    const char *want = "{\"id\":{\"k\": 1},\"text\":\"t\",\"docclean\":1,\"docclean_\":{\"source\":"
+                       "\"in/a.jsonl\",\"line\":3,\"id\":\"in/a.jsonl:3\"}}\n";
+    assert_int_equal(b.len, strlen(want));
+    assert_memory_equal(b.data, want, b.len);
+    dc_buf_free(&b);
+    dc_doc_free(d);
+}
+
 static void test_reject_record(void **s)
 {
     (void)s;
     dc_doc *d = make_doc("r1", "edited", 7);
     dc_meta_put(d->meta, "encoding", DC_META_STR, "gb18030", 7);
     dc_meta_put(d->meta, "reason", DC_META_STR, "dup", 3);
+    dc_meta_put_input(d->meta, "reason", DC_META_STR, "mine", 4, "\"reason\":\"mine\"", 15, 0);
+    dc_meta_put_input(d->meta, "text", DC_META_STR, "", 0, "\"text\":\"raw\"", 12, DC_META_F_TEXTSLOT);
+    dc_meta_put_input(d->meta, "n", DC_META_JSON, "5", 1, "\"n\":5", 5, 0);
     char err[256];
     dc_writer *w = dc_writer_open(path_of("rej.jsonl"), DC_OUT_JSONL, err, sizeof err);
     assert_non_null(w);
@@ -184,7 +213,8 @@ static void test_reject_record(void **s)
     assert_int_equal(dc_writer_commit(w, err, sizeof err), 0);
     assert_file(path_of("rej.jsonl"),
                 "{\"id\":\"r1\",\"source\":\"in/a.jsonl\",\"line\":7,\"stage\":\"dedup\","
-                "\"reason\":\"near \\\"duplicate\\\"\",\"text\":\"原文\",\"encoding\":\"gb18030\"}\n");
+                "\"reason\":\"near \\\"duplicate\\\"\",\"text\":\"原文\",\"encoding\":\"gb18030\","
+                "\"fields\":{\"reason\":\"mine\",\"n\":5}}\n");
     dc_doc_free(d);
 }
 
@@ -313,7 +343,7 @@ static void test_compressed_outputs(void **s)
     dc_buf want = {0};
     for (int i = 0; i < 60000; i++)
         dc_buf_puts(&want, "{\"id\":\"z\",\"text\":\"压缩输出的文本，重复很多次。\","
-                           "\"source\":\"in/a.jsonl\",\"line\":1}\n");
+                           "\"docclean\":{\"source\":\"in/a.jsonl\",\"line\":1}}\n");
     static const char *names[] = {"big.jsonl.gz", "big.jsonl.zst"};
     static const dc_compress comps[] = {DC_COMP_GZIP, DC_COMP_ZSTD};
     for (int k = 0; k < 2; k++) {
@@ -337,6 +367,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_jsonl_record),
+        cmocka_unit_test(test_jsonl_odd_id),
         cmocka_unit_test(test_reject_record),
         cmocka_unit_test(test_abort_leaves_nothing),
         cmocka_unit_test(test_text_output),
