@@ -67,6 +67,16 @@ static size_t glue_at(const uint8_t *p, size_t left)
     return 0;
 }
 
+/* Between two terms of one ad, punctuation also glues: "代开发票，联系电话：". */
+static size_t inner_glue_at(const uint8_t *p, size_t left)
+{
+    size_t g = glue_at(p, left);
+    if (g) return g;
+    if (p[0] == ',' || p[0] == ':') return 1;
+    if (left >= 3 && (memcmp(p, "，", 3) == 0 || memcmp(p, "：", 3) == 0)) return 3;
+    return 0;
+}
+
 static size_t glue_before(const uint8_t *p, size_t i)
 {
     if (i >= 2 && p[i - 2] == 0xC2 && p[i - 1] == 0xB7) return 2;
@@ -195,7 +205,7 @@ int spam_line(const spam_lex *lx, const spam_params *pp, const char *text, size_
         int first_trig = trig >= 0, last_trig = trig >= 0;
         for (; j < hits->n; j++) {
             size_t g = e;
-            while (g < hits->v[j].off && glue_at(p + g, end - g)) g += glue_at(p + g, end - g);
+            while (g < hits->v[j].off && inner_glue_at(p + g, end - g)) g += inner_glue_at(p + g, end - g);
             if (g != hits->v[j].off) break;
             e = hits->v[j].off + hits->v[j].len;
             last_trig = !hits->v[j].term->weak;
