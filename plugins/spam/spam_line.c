@@ -4,8 +4,8 @@
  *
  * Injected ads come in two shapes.  A whole ad line ("澳门新葡京 官方网站
  * 注册送彩金") is nothing but terms, glue and a few words; a spliced ad is a
- * brand name dropped into a real sentence ("11月22日,best365官方网站登录
- * 入口督导员…").  Both are handled the same way: every trigger term, with
+ * brand name dropped into a real sentence ("3月5日,best365官方网站登录
+ * 入口图书馆馆长…").  Both are handled the same way: every trigger term, with
  * the weak terms and ASCII/digit glue next to it, becomes a span; if fewer
  * than line_min_han Han characters are left outside the spans, the line
  * was an ad and goes, otherwise only the spans go and the sentence stays.
@@ -214,7 +214,7 @@ int spam_line(const spam_lex *lx, const spam_params *pp, const char *text, size_
         i = j;
         if (trig < 0) continue;
         /* Glue belongs to the ad only next to a trigger: "9999js金沙老品牌",
-         * "高手论坛841995", but not the year after "…官方网站" (a weak term). */
+         * "高手论坛123456", but not the year after "…官方网站" (a weak term). */
         size_t g;
         while (first_trig && s > off && (g = glue_before(p, s)) != 0 && s - g >= off) s -= g;
         while (last_trig && e < end && (g = glue_at(p + e, end - e)) != 0) e += g;
