@@ -7,8 +7,8 @@ The section between <!-- PLUGINS --> and <!-- /PLUGINS --> is replaced.
 With --check, exit 1 if the README is not up to date (used by the tests)."""
 import os, re, subprocess, sys
 
-ORDER = ["normalize", "mojibake", "pinyin_strip", "t2s", "boilerplate", "watermark", "linejoin",
-         "placeholder", "dedup"]
+ORDER = ["normalize", "mojibake", "pinyin_strip", "t2s", "boilerplate", "watermark", "spam",
+         "linejoin", "placeholder", "pii", "spin", "quality", "dedup"]
 
 
 def plugin_info(docclean, name):
