@@ -118,6 +118,7 @@ typedef struct dc_doc_priv {
     dc_trace *trace;   /* non-NULL only under `docclean explain`           */
     int changed;       /* text changed since the counter was reset           */
     uint64_t position; /* global input position (file index << 32 | line)   */
+    struct dc_doclog *log; /* edits per stage and rule, for the run report (runstats.h) */
 } dc_doc_priv;
 
 /* The document's global position (host->doc_position). */

@@ -17,6 +17,7 @@
 #include "slurm_util.h"
 #include "explain.h"
 #include "loader.h"
+#include "report.h"
 #include "run.h"
 #include "slurm.h"
 #include "state.h"
@@ -31,6 +32,7 @@ static void usage(FILE *f)
             "       docclean plugins [NAME]\n"
             "       docclean status --state DIR\n"
             "       docclean merge OUT_DIR [-o FILE]   combine --shard outputs in input order\n"
+            "       docclean report STATS.json -o FILE.html   the HTML report of a run's --stats\n"
             "       docclean slurm submit|status|resume|report|finish ...   (docs/scale-out.md)\n"
             "       docclean --version | --help\n"
             "\n"
@@ -41,6 +43,10 @@ static void usage(FILE *f)
             "      --rejects FILE       JSONL of every dropped document with stage and reason\n"
             "                           (default: OUT.rejects.jsonl when OUT is a file)\n"
             "      --stats FILE         run report as JSON\n"
+            "      --report FILE.html   run report as one self-contained HTML page (tables, charts,\n"
+            "                           examples); `docclean report STATS.json -o FILE.html` later\n"
+            "      --rejects-omit-text WHAT   dups,binary: rejects of duplicates / binary files\n"
+            "                           without their text (dup_of / the reason tell what they were)\n"
             "  -j, --jobs N             worker threads (default: all cores)\n"
             "      --format F           input format: auto (by extension) | text | jsonl\n"
             "      --compression C      input compression: auto | none | gzip | zstd\n"
@@ -209,8 +215,27 @@ static int resolve_options(cli *a)
 enum {
     OPT_REJECTS = 1000, OPT_STATS, OPT_OUTFMT, OPT_FORMAT, OPT_COMPRESS, OPT_TEXTFIELD,
     OPT_ENCODING, OPT_PROGRESS, OPT_NOPROGRESS, OPT_COLOUR, OPT_NOCOLOUR, OPT_STATE, OPT_WAIT,
-    OPT_SETTLE, OPT_SHARD, OPT_FORCE, OPT_CLUSTER_PHASE
+    OPT_SETTLE, OPT_SHARD, OPT_FORCE, OPT_CLUSTER_PHASE,
+    OPT_REPORT, OPT_REJECTS_OMIT /* run report (report_html.c) */
 };
+
+/* "dups", "binary" or "dups,binary" */
+static int parse_rejects_omit(const char *s, int *flags)
+{
+    *flags = 0;
+    char *copy = strdup(s), *save = NULL;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(t, "dups")) *flags |= DC_REJECTS_OMIT_DUPS;
+        else if (!strcmp(t, "binary")) *flags |= DC_REJECTS_OMIT_BINARY;
+        else {
+            fprintf(stderr, "docclean: --rejects-omit-text takes dups, binary or dups,binary, not '%s'\n", s);
+            free(copy);
+            return -1;
+        }
+    }
+    free(copy);
+    return 0;
+}
 
 static int parse_cli(cli *a, int argc, char **argv)
 {
@@ -235,6 +260,8 @@ static int parse_cli(cli *a, int argc, char **argv)
         {"shard", required_argument, 0, OPT_SHARD},
         {"force", no_argument, 0, OPT_FORCE},
         {"cluster-phase", required_argument, 0, OPT_CLUSTER_PHASE},
+        {"report", required_argument, 0, OPT_REPORT},
+        {"rejects-omit-text", required_argument, 0, OPT_REJECTS_OMIT},
         {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -275,6 +302,10 @@ static int parse_cli(cli *a, int argc, char **argv)
         case OPT_SHARD: a->shard = optarg; break;
         case OPT_FORCE: a->force = 1; break;
         case OPT_CLUSTER_PHASE: a->cluster_phase = optarg; break;
+        case OPT_REPORT: a->run.report_path = optarg; break;
+        case OPT_REJECTS_OMIT:
+            if (parse_rejects_omit(optarg, &a->run.rejects_omit) != 0) return -1;
+            break;
         default: return -1;
         }
     }
@@ -695,6 +726,7 @@ static int cmd_run(int argc, char **argv)
     }
     dc_config *cfg = NULL;
     dc_pipeline *pl = NULL;
+    a.run.config_path = a.config; /* before setup_config() points it at the default */
     int rc = setup_config(&a, &cfg, NULL);
     char *rej = NULL;
     if (rc == DC_EXIT_OK) rc = resolve_options(&a);
@@ -887,6 +919,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "plugins")) return cmd_plugins(argc - 1, argv + 1);
     if (!strcmp(cmd, "status")) return cmd_status(argc - 1, argv + 1);
     if (!strcmp(cmd, "merge")) return cmd_merge(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report")) return dc_cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "cluster")) return cmd_cluster(argc - 1, argv + 1);
     if (!strcmp(cmd, "slurm")) return dc_cmd_slurm(argc - 1, argv + 1);
     fprintf(stderr, "docclean: unknown command '%s'\n", cmd);

@@ -5,9 +5,11 @@
 #ifndef DC_REPORT_H
 #define DC_REPORT_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "loader.h"
+#include "runstats.h"
 
 typedef struct dc_reject_count {
     char *stage;
@@ -26,6 +28,13 @@ typedef struct dc_run_report {
     const char *run_id;            /* unattended runs: the ledger's run id */
     dc_reject_count *rejects;      /* per stage (main thread only)          */
     size_t nrejects;
+    dc_runstats *rs;               /* per stage / rule / site (main thread) */
+    /* For the HTML report's summary (set by the run, may be NULL / 0). */
+    const char *config_path;
+    char *const *inputs;
+    size_t ninputs;
+    int exit_status;
+    int64_t started;               /* UTC seconds                           */
 } dc_run_report;
 
 void dc_report_init(dc_run_report *r, const dc_pipeline *p);
@@ -34,6 +43,15 @@ void dc_report_reject(dc_run_report *r, const char *stage);
 void dc_report_print_line(const dc_run_report *r, FILE *f);
 void dc_report_print_summary(const dc_run_report *r, const dc_pipeline *p, FILE *f);
 int dc_report_write_json(const dc_run_report *r, const dc_pipeline *p, const char *path);
+/* The whole report as JSON (what --stats writes). */
+json_t *dc_report_json(const dc_run_report *r, const dc_pipeline *p);
+/* --report FILE.html: the HTML report of this run (report_html.c). */
+int dc_report_write_html(const dc_run_report *r, const dc_pipeline *p, const char *path);
+/* The HTML page of a stats JSON (report_html.c). */
+void dc_report_html(json_t *root, dc_buf *out);
+int dc_report_html_from_json(const char *json_path, const char *html_path);
+/* `docclean report STATS.json -o FILE.html`; a DC_EXIT_* status. */
+int dc_cmd_report(int argc, char **argv);
 void dc_report_free(dc_run_report *r);
 
 #endif

@@ -117,6 +117,7 @@ static dc_verdict stage_process_with(dc_stage *s, dc_doc *doc, void *prepared)
     atomic_fetch_add_explicit(&s->stats.docs_in, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&s->stats.bytes_in, doc->len, memory_order_relaxed);
     uint64_t t0 = now_ns();
+    dc_doclog_stage(doc, s); /* the run report attributes the edits that follow to s */
     dc_verdict v = prepared ? s->desc.process_prepared(s->instance, doc, prepared) : s->desc.process(s->instance, doc);
     atomic_fetch_add_explicit(&s->stats.nanos, now_ns() - t0, memory_order_relaxed);
     if (v == DC_KEEP) {
@@ -667,6 +668,7 @@ static void prepare_ordered(run_state *st, item *it, size_t at)
     dc_stage *s = st->p->stages[at];
     if (!s->desc.prepare || (pre ? !s->desc.prepass_prepared : !s->desc.process_prepared)) return;
     uint64_t t0 = now_ns();
+    dc_doclog_stage(it->doc, s);
     it->prepared = s->desc.prepare(s->instance, it->doc, pre ? DC_PASS_PREPASS : DC_PASS_MAIN);
     it->prepared_by = s;
     if (!pre) atomic_fetch_add_explicit(&s->stats.nanos, now_ns() - t0, memory_order_relaxed);
@@ -797,6 +799,7 @@ static void finish_main(run_state *st, item *it)
             it->reject = dc_xstrdup("nothing left after cleaning");
         }
     }
+    dc_runstats_doc(st->rep.rs, d, it->reject_stage, it->reject);
     if (it->reject_stage) {
         dc_report_reject(&st->rep, it->reject_stage);
         return;
@@ -953,6 +956,8 @@ static int run_pass(run_state *st, sinks *k)
                 finish_main(st, it);
             } else if (rc == 0 && finish_prepass(st, it) != 0) {
                 rc = -1;
+            } else if (it->doc) {
+                dc_runstats_edits(st->rep.rs, it->doc); /* stages run in this pass only */
             }
         }
         if (st->mode == PASS_PREPASS && st->use_spool && rc == 0) {
@@ -1188,6 +1193,9 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
     int rc = DC_EXIT_OK;
     dc_inputs_collect(inputs, ninputs, &o->in, &st.files, &ierr);
     dc_report_init(&st.rep, p);
+    st.rep.config_path = o->config_path;
+    st.rep.inputs = inputs;
+    st.rep.ninputs = ninputs;
     for (size_t i = 0; i < ierr.n; i++) {
         dc_log_core(DC_LOG_ERROR, "input: %s: %s", ierr.v[i].path, ierr.v[i].reason);
         atomic_fetch_add(&st.rep.input_errors, 1);
@@ -1293,8 +1301,10 @@ out:
         st.rep.run_id = o->state ? dc_state_run_id(o->state) : NULL;
         if (!o->quiet) dc_report_print_summary(&st.rep, p, stderr);
         else if (o->state) dc_report_print_line(&st.rep, stderr);
+        st.rep.exit_status = rc;
         if (o->stats_path && !o->state && dc_report_write_json(&st.rep, p, o->stats_path) != 0)
             rc = DC_EXIT_RUNTIME;
+        if (o->report_path && dc_report_write_html(&st.rep, p, o->report_path) != 0) rc = DC_EXIT_RUNTIME;
     }
 out_quiet:
     if (st.order) { /* not committed: a failed run leaves no .order */
