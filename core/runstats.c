@@ -580,13 +580,21 @@ static size_t len_bin(uint64_t chars)
 
 /* "dedup: near duplicate of X (similarity 0.912)" -> "dedup: near duplicate
  * of … ": reasons carry ids and numbers; the table groups by what is left. */
-static void reason_class(const char *reason, const char *dup_of, char *out, size_t outlen)
+static int word_edge(char c)
+{
+    return c == '\0' || c == ' ' || c == ',' || c == ';' || c == ':' || c == ')' || c == '(';
+}
+
+static void reason_class(const char *stage, const char *reason, const char *dup_of, char *out, size_t outlen)
 {
     size_t o = 0;
     const char *p = reason ? reason : "(no reason)";
-    size_t dl = dup_of ? strlen(dup_of) : 0;
+    size_t dl = dup_of ? strlen(dup_of) : 0, sl = strlen(stage);
+    /* plugins start their reasons with their name; the table has a stage column */
+    if (!strncmp(p, stage, sl) && p[sl] == ':' && p[sl + 1] == ' ') p += sl + 2;
+    const char *start = p;
     while (*p && *p != '(' && o + 4 < outlen) {
-        if (dl && !strncmp(p, dup_of, dl)) {
+        if (dl && !strncmp(p, dup_of, dl) && (p == start || word_edge(p[-1])) && word_edge(p[dl])) {
             memcpy(out + o, "\xe2\x80\xa6", 3), o += 3;
             p += dl;
         } else if (*p >= '0' && *p <= '9') {
@@ -724,7 +732,7 @@ void dc_runstats_doc(dc_runstats *rs, dc_doc *doc, const char *reject_stage, con
     char *dup_s = dup ? dc_xstrndup(dup, dl) : NULL;
     if (dup) count_root(rs, dup, dl);
     char raw[128];
-    reason_class(reason, dup_s, raw, sizeof raw);
+    reason_class(reject_stage, reason, dup_s, raw, sizeof raw);
     char *cls = clean_dup(raw);
     reason_row *r = reason_for(rs, reject_stage, cls);
     r->docs++;
@@ -925,6 +933,13 @@ static void merge_examples(json_t *acc_entry, json_t *one_entry, size_t k)
 
 void dc_runstats_merge_samples(json_t *acc, json_t *one)
 {
+    /* Not sums: the run's description (the first shard's; every shard got
+     * the same command line) and the worst exit status. */
+    json_object_del(one, "run");
+    json_t *at = json_object_get(acc, "totals"), *ot = json_object_get(one, "totals");
+    json_t *ae = json_object_get(at, "exit_status"), *oe = json_object_get(ot, "exit_status");
+    if (ae && oe && json_integer_value(oe) > json_integer_value(ae)) json_object_set(at, "exit_status", oe);
+    if (oe) json_object_del(ot, "exit_status");
     static const char *const sections[] = {"rules", "rejects", "scores"};
     for (size_t s = 0; s < 3; s++) {
         json_t *as = json_object_get(acc, sections[s]), *os = json_object_get(one, sections[s]);

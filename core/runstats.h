@@ -68,7 +68,8 @@ void dc_runstats_to_json(const dc_runstats *rs, json_t *root);
 
 /* Merging per-shard stats: merge every sampled "examples" array of `one`
  * into `acc` (bottom-k by "sample_key") and drop them from `one`, so that
- * the caller's generic key-by-key sum adds up only the counts. */
+ * the caller's generic key-by-key sum adds up only the counts (likewise
+ * the run description and the exit status, which are not sums). */
 void dc_runstats_merge_samples(json_t *acc, json_t *one);
 
 #endif
