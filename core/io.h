@@ -101,6 +101,8 @@ dc_reader *dc_reader_open(const dc_input_file *f, const dc_input_opts *opts, cha
  * errors come back as a document with reject_reason set (then 0 next). */
 int dc_reader_next(dc_reader *r, dc_raw_doc *out);
 void dc_reader_close(dc_reader *r);
+/* Compressed bytes of the file consumed so far; -1 when not compressed. */
+int64_t dc_reader_compressed_pos(const dc_reader *r);
 void dc_raw_doc_free(dc_raw_doc *d);
 /* Parse a deferred JSONL line in place (no-op unless needs_parse); exactly
  * what dc_reader_next would have returned without defer_parse. */

@@ -614,3 +614,13 @@ int dc_reader_next(dc_reader *r, dc_raw_doc *out)
     if (r->done) return 0;
     return r->fmt == DC_FMT_JSONL ? next_jsonl(r, out) : next_text(r, out);
 }
+
+/* Progress of a compressed input: the compressed bytes consumed so far (the
+ * file offset; gzip reads through a dup of the same descriptor), -1 for an
+ * uncompressed one (its caller counts what it got) or stdin. */
+int64_t dc_reader_compressed_pos(const dc_reader *r)
+{
+    if (r->comp == DC_COMP_NONE || r->fd == 0) return -1;
+    off_t o = lseek(r->fd, 0, SEEK_CUR);
+    return o < 0 ? -1 : (int64_t)o;
+}

@@ -22,6 +22,8 @@ typedef struct dc_run_report {
     _Atomic uint64_t input_errors; /* paths / files that could not be read */
     _Atomic uint64_t docs_in, kept, rejected;
     _Atomic uint64_t bytes_read, bytes_out;
+    _Atomic uint64_t input_pos;    /* progress: on-disk input bytes consumed */
+    uint64_t prepass_docs;         /* progress of pass 2: documents of pass 1 */
     uint64_t bytes_total;          /* sum of input file sizes              */
     double seconds;
     uint64_t duplicates;           /* rejects by dedup stages              */

@@ -234,6 +234,7 @@ typedef struct batch {
     int filled;
     int bad;          /* spool block could not be encoded/decoded       */
     struct batch *wnext; /* main pass: next batch for the writer thread */
+    uint64_t input_pos;  /* progress: input bytes consumed when it was queued */
     dc_buf blob;      /* spool block (prepass: written; main: to decode) */
     raw_item *v[BATCH_MAX_DOCS];
 } batch;
@@ -261,6 +262,7 @@ static void flush_batch(run_state *st)
            (st->inflight >= st->window || st->inflight_bytes > MAX_INFLIGHT_BYTES))
         pthread_cond_wait(&st->cv_space, &st->lock);
     b->bseq = st->produced++;
+    b->input_pos = atomic_load(&st->rep.input_pos);
     st->inflight++;
     st->inflight_bytes += b->bytes;
     queue_push(st, b);
@@ -613,6 +615,7 @@ static int spool_commit(int fd, const char *path)
 static void *reader_main(void *arg)
 {
     run_state *st = arg;
+    uint64_t done_bytes = 0; /* progress: sizes of the files read */
     for (size_t f = 0; f < st->files.n && !st->stop; f++) {
         dc_input_file *in = &st->files.v[f];
         char err[1024] = "";
@@ -630,10 +633,16 @@ static void *reader_main(void *arg)
         }
         dc_raw_doc raw;
         memset(&raw, 0, sizeof raw);
+        uint64_t file_bytes = 0;
         while (!st->stop && dc_reader_next(r, &raw) == 1) {
             atomic_fetch_add(&st->rep.bytes_read, raw.len);
+            file_bytes += raw.len;
+            int64_t cpos = dc_reader_compressed_pos(r); /* a .gz/.zst file's fill */
+            atomic_store(&st->rep.input_pos, done_bytes + (cpos >= 0 ? (uint64_t)cpos : file_bytes));
             produce_raw(st, &raw, f);
         }
+        done_bytes += in->size;
+        atomic_store(&st->rep.input_pos, done_bytes);
         dc_reader_close(r);
         atomic_fetch_add(&st->rep.files_done, 1);
     }
@@ -910,6 +919,30 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* The progress line of this pass: which pass it is when there are two, and
+ * what 100% is (input bytes on disk, or pass 1's documents in pass 2). */
+static const char *pass_label(const run_state *st, char *buf, size_t len, uint64_t *total)
+{
+    *total = st->rep.bytes_total;
+    if (!st->use_spool) return NULL;
+    if (st->o->spool_mode != DC_SPOOL_NONE) { /* a cluster map phase: one pass here */
+        *total = st->o->spool_mode == DC_SPOOL_READ ? 0 : *total;
+        return NULL;
+    }
+    if (st->mode == PASS_PREPASS) {
+        snprintf(buf, len, "pass 1/2: prepass (%s)", st->p->stages[st->pre_end]->name);
+        return buf;
+    }
+    *total = st->rep.prepass_docs;
+    snprintf(buf, len, "pass 2/2: cleaning");
+    return buf;
+}
+
+static uint64_t pass_done(const run_state *st, uint64_t seen, uint64_t input_pos)
+{
+    return st->mode == PASS_MAIN && st->use_spool ? seen : input_pos;
+}
+
 static int run_pass(run_state *st, sinks *k)
 {
     st->qcap = st->window;
@@ -940,7 +973,11 @@ static int run_pass(run_state *st, sinks *k)
     if (use_writer) pthread_create(&wr, NULL, writer_main, &wa);
     int rc = 0;
     dc_progress prog;
-    dc_progress_init(&prog, st->o->progress && st->mode == PASS_MAIN, st->rep.bytes_total);
+    char label[160];
+    uint64_t total;
+    const char *lab = pass_label(st, label, sizeof label, &total);
+    dc_progress_init(&prog, st->o->progress, lab, total);
+    uint64_t seen = 0, pos = 0; /* documents and input bytes of this pass */
     for (uint64_t bseq = 0;; bseq++) {
         batch *b = take_in_order(st, bseq);
         if (!b) break;
@@ -949,6 +986,8 @@ static int run_pass(run_state *st, sinks *k)
                         ? "reading back" : "compressing");
             rc = -1;
         }
+        seen += b->bad ? 0 : b->n;
+        pos = b->input_pos; /* what the main thread is done with, not how far the reader is */
         for (size_t i = 0; i < b->n && !b->bad; i++) {
             item *it = &b->v[i]->it;
             if (st->mode == PASS_MAIN) {
@@ -974,7 +1013,7 @@ static int run_pass(run_state *st, sinks *k)
             release_slot(st, b);
             batch_free(b);
         }
-        dc_progress_update(&prog, st->rep.docs_in, st->rep.bytes_read, 0);
+        dc_progress_update(&prog, seen, st->rep.bytes_read, pass_done(st, seen, pos), 0);
         if (rc != 0 || (k && k->failed) || st->spool_write_failed) {
             pthread_mutex_lock(&st->lock);
             st->stop = 1;
@@ -993,7 +1032,8 @@ static int run_pass(run_state *st, sinks *k)
         pthread_join(wr, NULL);
         if ((k && k->failed) || st->spool_write_failed) rc = -1;
     }
-    dc_progress_update(&prog, st->rep.docs_in, st->rep.bytes_read, 1);
+    dc_progress_update(&prog, seen, st->rep.bytes_read, pass_done(st, seen, pos), rc == 0 && !st->stop ? 1 : 2);
+    if (st->mode == PASS_PREPASS) st->rep.prepass_docs = seen;
     pthread_join(rd, NULL);
     spool_ctx_free(&sc);
     if (st->spool_bad && rc == 0) {
