@@ -41,7 +41,8 @@ static void usage(FILE *f)
             "  -o, --output OUT         output file ('-' = stdout, the default); .gz/.zst compress\n"
             "      --output-format F    jsonl (default) | text | textdir (a directory of .txt)\n"
             "      --rejects FILE       JSONL of every dropped document with stage and reason\n"
-            "                           (default: OUT.rejects.jsonl when OUT is a file)\n"
+            "                           (default: OUT.rejects.jsonl when OUT is a file; a compressed\n"
+            "                           OUT.jsonl.zst gets OUT.rejects.jsonl.zst, likewise .gz)\n"
             "      --stats FILE         run report as JSON\n"
             "      --report FILE.html   run report as one self-contained HTML page (tables, charts,\n"
             "                           examples); `docclean report STATS.json -o FILE.html` later\n"
@@ -314,13 +315,23 @@ static int parse_cli(cli *a, int argc, char **argv)
     return 0;
 }
 
+/* OUT.rejects.jsonl; a compressed OUT gets rejects compressed the same
+ * way under a clean name: out.jsonl.zst -> out.rejects.jsonl.zst. */
 static char *default_rejects(const char *out)
 {
     if (!out || !strcmp(out, "-")) return NULL;
     size_t n = strlen(out);
     while (n && out[n - 1] == '/') n--;
+    const char *comp = "";
+    if (n > 3 && !strncmp(out + n - 3, ".gz", 3)) comp = ".gz";
+    else if (n > 4 && !strncmp(out + n - 4, ".zst", 4)) comp = ".zst";
+    if (*comp) {
+        n -= strlen(comp);
+        if (n > 6 && !strncmp(out + n - 6, ".jsonl", 6)) n -= 6;
+        else if (n > 4 && !strncmp(out + n - 4, ".txt", 4)) n -= 4;
+    }
     char *p = malloc(n + 32);
-    snprintf(p, n + 32, "%.*s.rejects.jsonl", (int)n, out);
+    snprintf(p, n + 32, "%.*s.rejects.jsonl%s", (int)n, out, comp);
     return p;
 }
 

@@ -817,6 +817,14 @@ static void finish_main(run_state *st, item *it)
     atomic_fetch_add(&st->rep.bytes_out, d->len);
 }
 
+/* --rejects-omit-text: why this reject's text is left out, or NULL. */
+static const char *reject_text_omitted(const dc_run_opts *o, const dc_doc *d, const char *stage)
+{
+    if ((o->rejects_omit & DC_REJECTS_OMIT_DUPS) && dc_meta_find(d->meta, "dup_of")) return "duplicate";
+    if ((o->rejects_omit & DC_REJECTS_OMIT_BINARY) && !strcmp(stage, "decode")) return "binary";
+    return NULL;
+}
+
 static void emit_main(run_state *st, sinks *k, item *it)
 {
     dc_doc *d = it->doc;
@@ -824,6 +832,11 @@ static void emit_main(run_state *st, sinks *k, item *it)
         if (k->rej) {
             size_t olen;
             const char *orig = dc_doc_orig(d, &olen);
+            const char *omit = reject_text_omitted(st->o, d, it->reject_stage);
+            if (omit) {
+                dc_meta_put(d->meta, "text_omitted", DC_META_STR, omit, strlen(omit));
+                orig = "", olen = 0;
+            }
             if (dc_writer_put_reject(k->rej, d, it->reject_stage, it->reject, orig, olen) != 0)
                 k->failed = 1;
         }
