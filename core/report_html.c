@@ -495,7 +495,7 @@ static void score_chart(dc_buf *b, const char *key, json_t *sc)
         double x = num(json_array_get(th, i), "value");
         lo = x < lo ? x : lo, hi = x > hi ? x : hi;
     }
-    if (hi <= lo) hi = lo + 1;
+    if (hi <= lo) lo -= 0.5, hi += 0.5; /* one value: a bin in the middle */
     enum { NB = 20 };
     double bins[NB] = {0}, w = (hi - lo) / NB;
     for (size_t i = 0; i < n; i++) {

@@ -104,7 +104,7 @@ void dc_svg_bars(dc_buf *out, const char *title, const char *const *labels, size
     for (int k = 0; k <= 2; k++) {
         double v = ymax * k / 2, y = TOP + ph - ph * k / 2;
         dc_buf_printf(out, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
-                           "<text x=\"%d\" y=\"%.1f\" class=\"ax\" text-anchor=\"end\">%.0f</text>\n",
+                           "<text x=\"%d\" y=\"%.1f\" class=\"ax\" text-anchor=\"end\">%g</text>\n",
                       LEFT, W - RIGHT, y, y, LEFT - 4, y + 4, v);
     }
     for (size_t b = 0; b < nbins; b++) {
