@@ -422,6 +422,11 @@ static int run_shard(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
                         "(each shard writes DIR/shards/NNNNN.*)\n");
         return DC_EXIT_USAGE;
     }
+    if (a->run.report_path) {
+        fprintf(stderr, "docclean: --shard takes no --report: `docclean slurm report DIR --shards N` "
+                        "writes DIR/report.html from the merged statistics\n");
+        return DC_EXIT_USAGE;
+    }
     char dir[PATH_MAX], out[PATH_MAX + 64], rej[PATH_MAX + 64], stats[PATH_MAX + 64],
         order[PATH_MAX + 64], done[PATH_MAX + 64];
     snprintf(dir, sizeof dir, "%s/shards", a->run.out_path);

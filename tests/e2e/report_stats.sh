@@ -52,6 +52,9 @@ for i in 0 1; do
 done
 "$DOCCLEAN" slurm report sh --shards 2 -o sh/report.json || fail "slurm report"
 [ -s sh/report.html ] || fail "no sh/report.html next to the merged report.json"
+"$DOCCLEAN" run -c e.ini -q --shard 0/2 -o sh2 --report r.html many 2> err.txt
+expect_eq "--shard with --report" $? 2
+expect_contains err.txt "docclean slurm report DIR --shards N"
 python3 "$F/project.py" sh/report.json > msh.txt
 expect_file_eq msh.txt m1.txt
 exit 0
