@@ -26,14 +26,14 @@ C="$D/report_s${SEED}_${MB}mb.jsonl"
 [ -s "$C" ] || python3 bench/gen_corpus.py --seed "$SEED" --mb "$MB" -o "$C" || exit 1
 W=$(mktemp -d "${TMPDIR:-/tmp}/dc-bench-report.XXXXXX")
 trap 'rm -rf "$W"' EXIT
-one() { # one NAME BINARY ARGS...: prints "seconds kB"
+one() { # one NAME BINARY ARGS...: prints "seconds cpu_seconds kB"
   local name=$1 bin=$2; shift 2
-  /usr/bin/time -f "%e %M" -o "$W/$name.time" "$bin" run -c conf/default.ini -q -j2 -o "$W/$name.jsonl" "$@" "$C" \
+  /usr/bin/time -f "%e %U+%S %M" -o "$W/$name.time" "$bin" run -c conf/default.ini -q -j2 -o "$W/$name.jsonl" "$@" "$C" \
     2> "$W/$name.err" || { echo "run $name failed"; cat "$W/$name.err"; exit 1; }
   cat "$W/$name.time"
 }
 best() { sort -n | head -1; }
-declare -A T R
+declare -A T R U
 for r in $(seq "$REPS"); do
   for v in plain report base; do
     case $v in
@@ -41,20 +41,23 @@ for r in $(seq "$REPS"); do
       report) out=$(one report "$BUILD/docclean" --stats "$W/s.json" --report "$W/r.html") ;;
       base) [ -n "${BASE_BUILD:-}" ] || continue; out=$(one base "$BASE_BUILD/docclean") ;;
     esac
-    T[$v]+="${out% *}"$'\n'; R[$v]=${out#* }
+    read -r wall cpu kb <<< "$out"
+    T[$v]+="$wall"$'\n'; U[$v]+="$(echo "$cpu" | bc -l)"$'\n'; R[$v]=$kb
   done
 done
-printf '%-8s %9s %12s\n' run seconds "peak RSS MB"
+printf '%-8s %9s %9s %12s\n' run "wall s" "cpu s" "peak RSS MB"
 for v in plain report base; do
   [ -n "${T[$v]:-}" ] || continue
-  printf '%-8s %9s %12.0f\n' $v "$(printf '%s' "${T[$v]}" | best)" "$(echo "${R[$v]} / 1024" | bc -l)"
+  printf '%-8s %9s %9s %12.0f\n' $v "$(printf '%s' "${T[$v]}" | best)" "$(printf '%s' "${U[$v]}" | best)" \
+    "$(echo "${R[$v]} / 1024" | bc -l)"
 done
-tp=$(printf '%s' "${T[plain]}" | best); tr=$(printf '%s' "${T[report]}" | best)
-printf 'report/plain = %.3f (goal < 1.05)\n' "$(echo "$tr / $tp" | bc -l)"
-if [ -n "${T[base]:-}" ]; then
-  tb=$(printf '%s' "${T[base]}" | best)
-  printf 'plain/base   = %.3f (goal < 1.05)\n' "$(echo "$tp / $tb" | bc -l)"
-fi
+ratio() { # ratio A B: best wall and best cpu of A over B
+  printf '%-12s = %.3f wall, %.3f cpu (goal < 1.05)\n' "$1/$2" \
+    "$(echo "$(printf '%s' "${T[$1]}" | best) / $(printf '%s' "${T[$2]}" | best)" | bc -l)" \
+    "$(echo "$(printf '%s' "${U[$1]}" | best) / $(printf '%s' "${U[$2]}" | best)" | bc -l)"
+}
+ratio report plain
+[ -n "${T[base]:-}" ] && ratio plain base
 cmp -s "$W/plain.jsonl" "$W/report.jsonl" && echo "outputs: same bytes" || echo "outputs: DIFFER"
 t0=$(date +%s.%N); "$BUILD/docclean" report "$W/s.json" -o "$W/r2.html"; t1=$(date +%s.%N)
 printf 'html: %d bytes, stats json: %d bytes, docclean report: %.3f s\n' "$(stat -c %s "$W/r.html")" \
