@@ -1131,6 +1131,7 @@ static int commit_state(run_state *st, dc_pipeline *p)
 {
     st->rep.seconds = (double)(now_ns() - st->t_start) / 1e9;
     st->rep.duplicates = count_duplicates(&st->rep, p);
+    st->rep.exit_status = st->rep.input_errors ? DC_EXIT_INPUT : DC_EXIT_OK; /* if the commit succeeds */
     if (st->o->stats_path && dc_report_write_json(&st->rep, p, st->o->stats_path) != 0) return -1;
     dc_run_counts c = run_counts(st, p);
     char err[2048];
