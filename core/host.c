@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "core.h"
-#include "runstats.h"
+#include "doclog.h"
 #include "testkit.h"
 
 int dc_log_verbosity = DC_LOG_INFO;

@@ -22,7 +22,6 @@
 
 #define SAMPLE_SEED 0x646f63636c65616eull /* "docclean": fixed, so reports are reproducible */
 #define EXAMPLES 5         /* per rule and per reject reason                 */
-#define SNIPPET 240        /* bytes of removed / inserted text in an example  */
 #define MAX_RULES 1000
 #define MAX_REASONS 500
 #define MAX_SITES 5000
@@ -30,147 +29,6 @@
 #define MAX_ROOTS 200000   /* duplicate clusters tracked for the size histogram */
 #define MAX_SCORES 8       /* numeric metadata keys with a distribution      */
 #define SCORE_SAMPLES 2000
-
-/* ---------------- per document ---------------- */
-
-typedef struct log_entry {
-    const dc_stage *stage;
-    char *rule;
-    uint64_t edits, lines, chars_rm, chars_add;
-    char *ex_old, *ex_rep; /* the first edit of this rule in the document */
-    int old_cut, rep_cut;
-} log_entry;
-
-struct dc_doclog {
-    log_entry *v;
-    size_t n, cap;
-};
-
-static dc_doclog *doclog(dc_doc *d)
-{
-    dc_doc_priv *p = d->core_private;
-    if (!p->log) p->log = dc_xcalloc(1, sizeof *p->log);
-    return p->log;
-}
-
-void dc_doclog_stage(dc_doc *doc, const dc_stage *stage)
-{
-    ((dc_doc_priv *)doc->core_private)->cur_stage = stage; /* the log itself comes with the first edit */
-}
-
-void dc_doclog_free(dc_doclog *l)
-{
-    if (!l) return;
-    for (size_t i = 0; i < l->n; i++) free(l->v[i].rule), free(l->v[i].ex_old), free(l->v[i].ex_rep);
-    free(l->v);
-    free(l);
-}
-
-/* Bytes that do not continue a sequence (10xxxxxx), eight at a time: this
- * runs over every document twice on the ordered thread. */
-uint64_t dc_utf8_chars(const char *s, size_t n)
-{
-    uint64_t cont = 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        cont += (uint64_t)__builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ull);
-    }
-    for (; i < n; i++) cont += ((unsigned char)s[i] & 0xC0) == 0x80;
-    return n - cont;
-}
-
-static uint64_t count_nl(const char *s, size_t n)
-{
-    uint64_t c = 0;
-    for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s))); s++) c++;
-    return c;
-}
-
-/* Whole lines the edit took out.  A deletion counts the lines it covers
- * from their start to their end (so joining two lines by deleting the
- * newline between them removes none); a replacement counts the net drop in
- * the number of lines. */
-static uint64_t lines_removed(const char *text, size_t len, size_t off, size_t old_len, const char *rep,
-                              size_t rep_len)
-{
-    if (!old_len) return 0;
-    const char *old = text + off;
-    uint64_t nl = count_nl(old, old_len);
-    if (rep_len) {
-        uint64_t rn = count_nl(rep, rep_len);
-        return nl > rn ? nl - rn : 0;
-    }
-    int starts_line = off == 0 || text[off - 1] == '\n';
-    uint64_t n = nl;
-    if (!starts_line && nl) n--; /* the first newline ends a line that began before the span */
-    /* a last line without a newline, deleted from its start to the end */
-    if (off + old_len == len && old[old_len - 1] != '\n') {
-        const char *last = memrchr(old, '\n', old_len);
-        if (last || starts_line) n++;
-    }
-    return n;
-}
-
-/* Copy at most SNIPPET bytes, not cutting a UTF-8 sequence. */
-static char *snippet(const char *s, size_t n, int *cut)
-{
-    *cut = n > SNIPPET;
-    if (n > SNIPPET) {
-        n = SNIPPET;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
-    }
-    return dc_xstrndup(s ? s : "", n);
-}
-
-static log_entry *log_entry_for(dc_doc *doc, const char *rule)
-{
-    dc_doclog *l = doclog(doc);
-    const dc_stage *cur = ((dc_doc_priv *)doc->core_private)->cur_stage;
-    const char *r = rule ? rule : "(unnamed)";
-    for (size_t i = 0; i < l->n; i++)
-        if (l->v[i].stage == cur && !strcmp(l->v[i].rule, r)) return &l->v[i];
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 4;
-        l->v = dc_xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    log_entry *e = &l->v[l->n++];
-    memset(e, 0, sizeof *e);
-    e->stage = cur;
-    e->rule = dc_xstrdup(r);
-    return e;
-}
-
-void dc_doclog_edit(dc_doc *doc, const char *text, size_t text_len, size_t off, size_t old_len,
-                    const char *rep, size_t rep_len, const char *rule)
-{
-    if (!old_len && !rep_len) return;
-    if (old_len == rep_len && !memcmp(text + off, rep, old_len)) return; /* no change */
-    log_entry *e = log_entry_for(doc, rule);
-    e->edits++;
-    e->lines += lines_removed(text, text_len, off, old_len, rep, rep_len);
-    e->chars_rm += dc_utf8_chars(text + off, old_len);
-    e->chars_add += dc_utf8_chars(rep, rep_len);
-    if (!e->ex_old) {
-        e->ex_old = snippet(text + off, old_len, &e->old_cut);
-        e->ex_rep = snippet(rep, rep_len, &e->rep_cut);
-    }
-}
-
-void dc_doclog_whole(dc_doc *doc, const char *old, size_t old_len, const char *neu, size_t new_len,
-                     const char *rule)
-{
-    /* The changed span between the common prefix and the common suffix. */
-    size_t pre = 0, max = old_len < new_len ? old_len : new_len;
-    while (pre < max && old[pre] == neu[pre]) pre++;
-    while (pre > 0 && ((unsigned char)old[pre] & 0xC0) == 0x80) pre--;
-    size_t suf = 0;
-    while (suf < max - pre && old[old_len - 1 - suf] == neu[new_len - 1 - suf]) suf++;
-    while (suf > 0 && ((unsigned char)old[old_len - suf] & 0xC0) == 0x80) suf--;
-    dc_doclog_edit(doc, old, old_len, pre, old_len - pre - suf, neu + pre, new_len - pre - suf,
-                   rule ? rule : "(whole text)");
-}
 
 /* ---------------- small tables ---------------- */
 
@@ -542,7 +400,7 @@ void dc_runstats_edits(dc_runstats *rs, dc_doc *doc)
     site_row *site = site_for(rs, doc);
     long last_stage = -2;
     for (size_t i = 0; i < l->n; i++) {
-        log_entry *e = &l->v[i];
+        dc_log_entry *e = &l->v[i];
         long si = stage_index(rs, e->stage);
         const char *sname = si >= 0 ? rs->p->stages[si]->name : "(no stage)";
         if (si >= 0) {
@@ -578,8 +436,7 @@ void dc_runstats_edits(dc_runstats *rs, dc_doc *doc)
             res_add(&r->ex, key, x);
         }
     }
-    for (size_t i = 0; i < l->n; i++) free(l->v[i].rule), free(l->v[i].ex_old), free(l->v[i].ex_rep);
-    l->n = 0;
+    dc_doclog_clear(l);
 }
 
 /* ---------------- documents ---------------- */
@@ -755,7 +612,7 @@ void dc_runstats_doc(dc_runstats *rs, dc_doc *doc, const char *reject_stage, con
     if (res_wants(&r->ex, key)) {
         json_t *x = json_object();
         int cut;
-        char *text = snippet(orig, olen, &cut);
+        char *text = dc_snippet(orig, olen, &cut);
         json_object_set_new(x, "sample_key", json_integer((json_int_t)key));
         json_object_set_new(x, "id", jstr0(doc->id));
         json_object_set_new(x, "position", json_integer((json_int_t)pv->position));

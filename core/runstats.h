@@ -6,11 +6,10 @@
  * score histograms.  Everything here is derived from the edits the core
  * applies and from the documents' fate; no plugin is asked or named.
  *
- * Two halves:
- *   - the per-document log (dc_doclog_*), filled by the host's edit helpers
- *     on whatever thread runs the stage;
- *   - the run's aggregate (dc_runstats), fed one document at a time on the
- *     ordered main thread, so tables and samples are the same for any -j.
+ * The per-document log (doclog.h) is filled by the host's edit helpers on
+ * whatever thread runs the stage; the run's aggregate here is fed one
+ * document at a time on the ordered main thread, so tables and samples are
+ * the same for any -j.
  *
  * Samples are "bottom-k" reservoirs: each candidate gets a priority hashed
  * from a fixed seed and the document's global input position, and the k
@@ -25,25 +24,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "doclog.h"
 #include "loader.h"
-
-/* ---------------- per document (any thread) ---------------- */
-
-typedef struct dc_doclog dc_doclog;
-
-/* The stage whose edits follow (set by the run loop before each stage). */
-void dc_doclog_stage(dc_doc *doc, const dc_stage *stage);
-/* One applied edit: `old` (old_len bytes at `off` of the text `text` of
- * `text_len` bytes, before the edit) replaced by rep. */
-void dc_doclog_edit(dc_doc *doc, const char *text, size_t text_len, size_t off, size_t old_len,
-                    const char *rep, size_t rep_len, const char *rule);
-/* The whole text replaced (set_text): logged as the one changed span. */
-void dc_doclog_whole(dc_doc *doc, const char *old, size_t old_len, const char *neu, size_t new_len,
-                     const char *rule);
-void dc_doclog_free(dc_doclog *l);
-
-/* UTF-8 code points in s[0, n). */
-uint64_t dc_utf8_chars(const char *s, size_t n);
 
 /* ---------------- the run (ordered main thread) ---------------- */
 
