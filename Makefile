@@ -107,7 +107,8 @@ run: deps
 	    --rejects out/examples.rejects.jsonl --stats out/examples.stats.json examples/corpus
 	@echo "kept documents: out/examples.jsonl; rejects: out/examples.rejects.jsonl; report: out/examples.stats.json"
 
-check: deps
+check:
+	@bash scripts/setup-deps.sh --test
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test
 

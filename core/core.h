@@ -120,6 +120,8 @@ typedef struct dc_doc_priv {
     dc_trace *trace;   /* non-NULL only under `docclean explain`           */
     int changed;       /* text changed since the counter was reset           */
     uint64_t position; /* global input position (file index << 32 | line)   */
+    struct dc_doclog *log; /* edits per stage and rule, for the run report (runstats.h) */
+    const dc_stage *cur_stage; /* the stage running on it: whose edits these are */
 } dc_doc_priv;
 
 /* The document's global position (host->doc_position). */

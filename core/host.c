@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "doclog.h"
 #include "testkit.h"
 
 int dc_log_verbosity = DC_LOG_INFO;
@@ -229,6 +230,7 @@ void dc_doc_free(dc_doc *d)
     free(p->id_owned);
     free(p->source_owned);
     dc_trace_free(p->trace);
+    dc_doclog_free(p->log);
     dc_meta_free(d->meta);
     free(p);
     free(d);
@@ -301,6 +303,7 @@ static void mark_whole_replace(dc_doc *d, const char *rule)
 static void host_set_text(dc_doc *d, const char *text, size_t len)
 {
     mark_whole_replace(d, NULL);
+    dc_doclog_whole(d, d->text, d->len, text, len, NULL);
     doc_swap_text(d, dc_xstrndup(text, len), len);
 }
 
@@ -309,6 +312,7 @@ static void host_set_text_buf(dc_doc *d, dc_buf *b, const char *rule)
     size_t len;
     char *t = dc_buf_take(b, &len);
     mark_whole_replace(d, rule);
+    dc_doclog_whole(d, d->text, d->len, t, len, rule);
     doc_swap_text(d, t, len);
 }
 
@@ -441,6 +445,7 @@ static int host_edits_commit(dc_edits *e, size_t *n_applied)
         dc_buf_append(&out, d->text + pos, x->off - pos);
         dc_buf_append(&out, x->rep, x->rep_len);
         trace_add(d, x->off, d->text + x->off, x->len, x->rep, x->rep_len, x->rule);
+        dc_doclog_edit(d, d->text, d->len, x->off, x->len, x->rep, x->rep_len, x->rule);
         pos = x->off + x->len;
     }
     dc_buf_append(&out, d->text + pos, d->len - pos);

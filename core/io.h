@@ -144,6 +144,8 @@ typedef struct dc_read_fingerprint {
  * the hash (reading what the document layer left), and compare the file
  * with what it was at open.  0 with fp->complete set, or -1 (fp->why). */
 int dc_reader_fingerprint(dc_reader *r, dc_read_fingerprint *fp);
+/* Compressed bytes of the file consumed so far; -1 when not compressed. */
+int64_t dc_reader_compressed_pos(const dc_reader *r);
 void dc_raw_doc_free(dc_raw_doc *d);
 /* Parse a deferred JSONL line in place (no-op unless needs_parse); exactly
  * what dc_reader_next would have returned without defer_parse. */

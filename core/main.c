@@ -19,6 +19,7 @@
 #include "explain.h"
 #include "loader.h"
 #include "outpaths.h"
+#include "report.h"
 #include "run.h"
 #include "slurm.h"
 #include "state.h"
@@ -35,6 +36,7 @@ static void usage(FILE *f)
             "       docclean plugins [NAME]\n"
             "       docclean status --state DIR\n"
             "       docclean merge OUT_DIR [-o FILE]   combine --shard outputs in input order\n"
+            "       docclean report STATS.json -o FILE.html   the HTML report of a run's --stats\n"
             "       docclean slurm submit|status|resume|report|finish ...   (docs/scale-out.md)\n"
             "       docclean --version | --help\n"
             "\n"
@@ -48,8 +50,13 @@ static void usage(FILE *f)
             "  -o, --output OUT         output file ('-' = stdout, the default); .gz/.zst compress\n"
             "      --output-format F    jsonl (default) | text | textdir (a directory of .txt)\n"
             "      --rejects FILE       JSONL of every dropped document with stage and reason\n"
-            "                           (default: OUT.rejects.jsonl when OUT is a file)\n"
+            "                           (default: OUT.rejects.jsonl when OUT is a file; a compressed\n"
+            "                           OUT.jsonl.zst gets OUT.rejects.jsonl.zst, likewise .gz)\n"
             "      --stats FILE         run report as JSON\n"
+            "      --report FILE.html   run report as one self-contained HTML page (tables, charts,\n"
+            "                           examples); `docclean report STATS.json -o FILE.html` later\n"
+            "      --rejects-omit-text WHAT   dups,binary: rejects of duplicates / binary files\n"
+            "                           without their text (dup_of / the reason tell what they were)\n"
             "  -j, --jobs N             worker threads (default: all cores)\n"
             "      --format F           input format: auto (by extension) | text | jsonl\n"
             "      --compression C      input compression: auto | none | gzip | zstd\n"
@@ -232,8 +239,27 @@ static int resolve_options(cli *a)
 enum {
     OPT_REJECTS = 1000, OPT_STATS, OPT_OUTFMT, OPT_FORMAT, OPT_COMPRESS, OPT_TEXTFIELD,
     OPT_ENCODING, OPT_PROGRESS, OPT_NOPROGRESS, OPT_COLOUR, OPT_NOCOLOUR, OPT_STATE, OPT_WAIT,
-    OPT_SETTLE, OPT_SHARD, OPT_FORCE, OPT_CLUSTER_PHASE, OPT_EXPLAIN_ID, OPT_EXPLAIN_LINE
+    OPT_SETTLE, OPT_SHARD, OPT_FORCE, OPT_CLUSTER_PHASE, OPT_EXPLAIN_ID, OPT_EXPLAIN_LINE,
+    OPT_REPORT, OPT_REJECTS_OMIT /* run report (report_html.c) */
 };
+
+/* "dups", "binary" or "dups,binary" */
+static int parse_rejects_omit(const char *s, int *flags)
+{
+    *flags = 0;
+    char *copy = strdup(s), *save = NULL;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(t, "dups")) *flags |= DC_REJECTS_OMIT_DUPS;
+        else if (!strcmp(t, "binary")) *flags |= DC_REJECTS_OMIT_BINARY;
+        else {
+            fprintf(stderr, "docclean: --rejects-omit-text takes dups, binary or dups,binary, not '%s'\n", s);
+            free(copy);
+            return -1;
+        }
+    }
+    free(copy);
+    return 0;
+}
 
 static int parse_cli(cli *a, int argc, char **argv)
 {
@@ -260,6 +286,8 @@ static int parse_cli(cli *a, int argc, char **argv)
         {"cluster-phase", required_argument, 0, OPT_CLUSTER_PHASE},
         {"id", required_argument, 0, OPT_EXPLAIN_ID},
         {"line", required_argument, 0, OPT_EXPLAIN_LINE},
+        {"report", required_argument, 0, OPT_REPORT},
+        {"rejects-omit-text", required_argument, 0, OPT_REJECTS_OMIT},
         {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -311,6 +339,10 @@ static int parse_cli(cli *a, int argc, char **argv)
             a->explain.line = l;
             break;
         }
+        case OPT_REPORT: a->run.report_path = optarg; break;
+        case OPT_REJECTS_OMIT:
+            if (parse_rejects_omit(optarg, &a->run.rejects_omit) != 0) return -1;
+            break;
         default: return -1;
         }
     }
@@ -319,6 +351,8 @@ static int parse_cli(cli *a, int argc, char **argv)
     return 0;
 }
 
+/* OUT.rejects.jsonl; a compressed OUT gets rejects compressed the same
+ * way under a clean name: out.jsonl.zst -> out.rejects.jsonl.zst. */
 static char *default_rejects(const char *out)
 {
     if (!out || !strcmp(out, "-")) return NULL;
@@ -326,8 +360,16 @@ static char *default_rejects(const char *out)
     if (stat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return NULL;
     size_t n = strlen(out);
     while (n && out[n - 1] == '/') n--;
+    const char *comp = "";
+    if (n > 3 && !strncmp(out + n - 3, ".gz", 3)) comp = ".gz";
+    else if (n > 4 && !strncmp(out + n - 4, ".zst", 4)) comp = ".zst";
+    if (*comp) {
+        n -= strlen(comp);
+        if (n > 6 && !strncmp(out + n - 6, ".jsonl", 6)) n -= 6;
+        else if (n > 4 && !strncmp(out + n - 4, ".txt", 4)) n -= 4;
+    }
     char *p = malloc(n + 32);
-    snprintf(p, n + 32, "%.*s.rejects.jsonl", (int)n, out);
+    snprintf(p, n + 32, "%.*s.rejects.jsonl%s", (int)n, out, comp);
     return p;
 }
 
@@ -431,6 +473,11 @@ static int run_shard(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
         a->run.stats_path) {
         fprintf(stderr, "docclean: --shard needs -o DIR and takes no --rejects/--stats "
                         "(each shard writes DIR/shards/NNNNN.*)\n");
+        return DC_EXIT_USAGE;
+    }
+    if (a->run.report_path) {
+        fprintf(stderr, "docclean: --shard takes no --report: `docclean slurm report DIR --shards N` "
+                        "writes DIR/report.html from the merged statistics\n");
         return DC_EXIT_USAGE;
     }
     char dir[PATH_MAX], out[PATH_MAX + 64], rej[PATH_MAX + 64], stats[PATH_MAX + 64],
@@ -745,9 +792,10 @@ static int check_outputs(const cli *a, int out_is_dir)
         {"-o", a->run.out_path ? a->run.out_path : "-", out_is_dir || a->run.out_format == DC_OUT_TEXTDIR},
         {"--rejects", a->run.rejects_path, 0},
         {"--stats", a->run.stats_path, 0},
+        {"--report", a->run.report_path, 0},
     };
     char err[PATH_MAX * 3];
-    if (dc_outpaths_check(outs, 3, a->inputs, a->ninputs, err, sizeof err) != 0) {
+    if (dc_outpaths_check(outs, 4, a->inputs, a->ninputs, err, sizeof err) != 0) {
         fprintf(stderr, "docclean: %s; nothing was read\n", err);
         return DC_EXIT_USAGE;
     }
@@ -767,6 +815,7 @@ static int cmd_run(int argc, char **argv)
     }
     dc_config *cfg = NULL;
     dc_pipeline *pl = NULL;
+    a.run.config_path = a.config; /* before setup_config() points it at the default */
     int rc = setup_config(&a, &cfg, NULL);
     char *rej = NULL;
     if (rc == DC_EXIT_OK) rc = resolve_options(&a);
@@ -986,6 +1035,7 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "plugins")) return cmd_plugins(argc - 1, argv + 1);
     if (!strcmp(cmd, "status")) return cmd_status(argc - 1, argv + 1);
     if (!strcmp(cmd, "merge")) return cmd_merge(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report")) return dc_cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "cluster")) return cmd_cluster(argc - 1, argv + 1);
     if (!strcmp(cmd, "slurm")) return dc_cmd_slurm(argc - 1, argv + 1);
     fprintf(stderr, "docclean: unknown command '%s'\n", cmd);

@@ -954,3 +954,13 @@ int dc_reader_fingerprint(dc_reader *r, dc_read_fingerprint *fp)
     }
     return 0;
 }
+
+/* Progress of a compressed input: the compressed bytes consumed so far (the
+ * file offset: gzip and zstd are both read from this descriptor), -1 for an
+ * uncompressed one (its caller counts what it got) or stdin. */
+int64_t dc_reader_compressed_pos(const dc_reader *r)
+{
+    if (r->comp == DC_COMP_NONE || r->fd == 0) return -1;
+    off_t o = lseek(r->fd, 0, SEEK_CUR);
+    return o < 0 ? -1 : (int64_t)o;
+}

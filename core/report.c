@@ -9,13 +9,15 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "slurm_util.h"
 
 void dc_report_init(dc_run_report *r, const dc_pipeline *p)
 {
-    (void)p;
     memset(r, 0, sizeof *r);
+    r->rs = dc_runstats_new(p);
+    r->started = (int64_t)time(NULL);
 }
 
 void dc_report_reject(dc_run_report *r, const char *stage)
@@ -37,6 +39,8 @@ void dc_report_free(dc_run_report *r)
     free(r->rejects);
     r->rejects = NULL;
     r->nrejects = 0;
+    dc_runstats_free(r->rs);
+    r->rs = NULL;
 }
 
 static double mb(uint64_t b)
@@ -63,14 +67,20 @@ void dc_report_print_line(const dc_run_report *r, FILE *f)
 void dc_report_print_summary(const dc_run_report *r, const dc_pipeline *p, FILE *f)
 {
     dc_report_print_line(r, f);
-    fprintf(f, "  %-14s %9s %9s %9s %7s %10s %10s %8s\n", "stage", "in", "kept", "dropped",
-            "errors", "MB in", "MB out", "cpu s");
+    /* "changed", "lines -" and "chars -" are measured by the core from the
+     * edits each stage made, whatever the plugin counts itself. */
+    fprintf(f, "  %-14s %9s %9s %9s %7s %9s %9s %11s %11s %10s %10s %8s\n", "stage", "in", "kept", "dropped",
+            "errors", "changed", "lines -", "chars -", "chars +", "MB in", "MB out", "cpu s");
     for (size_t i = 0; i < p->n; i++) {
         const dc_stage_stats *s = &p->stages[i]->stats;
-        fprintf(f, "  %-14s %9llu %9llu %9llu %7llu %10.1f %10.1f %8.2f\n", p->stages[i]->name,
-                (unsigned long long)s->docs_in, (unsigned long long)s->kept,
+        dc_stage_edits none = {0};
+        const dc_stage_edits *e = r->rs ? dc_runstats_stage(r->rs, i) : &none;
+        fprintf(f, "  %-14s %9llu %9llu %9llu %7llu %9llu %9llu %11llu %11llu %10.1f %10.1f %8.2f\n",
+                p->stages[i]->name, (unsigned long long)s->docs_in, (unsigned long long)s->kept,
                 (unsigned long long)s->dropped, (unsigned long long)s->errors,
-                mb(s->bytes_in), mb(s->bytes_out), (double)s->nanos / 1e9);
+                (unsigned long long)e->docs_changed, (unsigned long long)e->lines_removed,
+                (unsigned long long)e->chars_removed, (unsigned long long)e->chars_added, mb(s->bytes_in), mb(s->bytes_out),
+                (double)s->nanos / 1e9);
     }
     for (size_t i = 0; i < r->nrejects; i++)
         fprintf(f, "  rejected at %-10s %llu\n", r->rejects[i].stage,
@@ -99,7 +109,7 @@ static json_t *stage_json(const dc_stage *st)
     return o;
 }
 
-int dc_report_write_json(const dc_run_report *r, const dc_pipeline *p, const char *path)
+json_t *dc_report_json(const dc_run_report *r, const dc_pipeline *p)
 {
     json_t *root = json_object();
     json_t *tot = json_object();
@@ -124,6 +134,22 @@ int dc_report_write_json(const dc_run_report *r, const dc_pipeline *p, const cha
     json_object_set_new(root, "version", json_string(DC_VERSION));
     json_object_set_new(root, "stages", stages);
     json_object_set_new(root, "totals", tot);
+    json_object_set_new(tot, "exit_status", json_integer(r->exit_status));
+    json_t *run = json_object();
+    if (r->config_path) json_object_set_new(run, "config", json_string(r->config_path));
+    json_t *in = json_array();
+    for (size_t i = 0; i < r->ninputs && i < 100; i++) json_array_append_new(in, json_string(r->inputs[i]));
+    json_object_set_new(run, "inputs", in);
+    json_object_set_new(run, "ninputs", json_integer((json_int_t)r->ninputs));
+    json_object_set_new(run, "started", json_integer((json_int_t)r->started));
+    json_object_set_new(root, "run", run);
+    if (r->rs) dc_runstats_to_json(r->rs, root);
+    return root;
+}
+
+int dc_report_write_json(const dc_run_report *r, const dc_pipeline *p, const char *path)
+{
+    json_t *root = dc_report_json(r, p);
     /* Written atomically like every other output: a failed write leaves the
      * previous stats, never a truncated file. */
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

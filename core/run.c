@@ -146,6 +146,7 @@ static dc_verdict stage_process_with(dc_stage *s, dc_doc *doc, void *prepared)
     atomic_fetch_add_explicit(&s->stats.docs_in, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&s->stats.bytes_in, doc->len, memory_order_relaxed);
     uint64_t t0 = now_ns();
+    dc_doclog_stage(doc, s); /* the run report attributes the edits that follow to s */
     dc_verdict v = prepared ? s->desc.process_prepared(s->instance, doc, prepared) : s->desc.process(s->instance, doc);
     atomic_fetch_add_explicit(&s->stats.nanos, now_ns() - t0, memory_order_relaxed);
     if (v == DC_KEEP) {
@@ -293,6 +294,7 @@ typedef struct batch {
     int filled;
     int bad;          /* spool block could not be encoded/decoded       */
     struct batch *wnext; /* main pass: next batch for the writer thread */
+    uint64_t input_pos;  /* progress: input bytes consumed when it was queued */
     dc_buf blob;      /* spool block (prepass: written; main: to decode) */
     raw_item *v[BATCH_MAX_DOCS];
 } batch;
@@ -320,6 +322,7 @@ static void flush_batch(run_state *st)
            (st->inflight >= st->window || st->inflight_bytes > MAX_INFLIGHT_BYTES))
         pthread_cond_wait(&st->cv_space, &st->lock);
     b->bseq = st->produced++;
+    b->input_pos = atomic_load(&st->rep.input_pos);
     st->inflight++;
     st->inflight_bytes += b->bytes;
     queue_push(st, b);
@@ -710,6 +713,7 @@ static void check_read(run_state *st, dc_reader *r, size_t f, uint64_t good)
 static void *reader_main(void *arg)
 {
     run_state *st = arg;
+    uint64_t done_bytes = 0; /* progress: sizes of the files read */
     for (size_t f = 0; f < st->files.n && !st->stop; f++) {
         dc_input_file *in = &st->files.v[f];
         char err[1024] = "";
@@ -727,13 +731,18 @@ static void *reader_main(void *arg)
         }
         dc_raw_doc raw;
         memset(&raw, 0, sizeof raw);
-        uint64_t good = 0;
+        uint64_t good = 0, file_bytes = 0;
         while (!st->stop && dc_reader_next(r, &raw) == 1) {
             atomic_fetch_add(&st->rep.bytes_read, raw.len);
+            file_bytes += raw.len;
+            int64_t cpos = dc_reader_compressed_pos(r); /* a .gz/.zst file's fill */
+            atomic_store(&st->rep.input_pos, done_bytes + (cpos >= 0 ? (uint64_t)cpos : file_bytes));
             if (!raw.reject_reason) good++;
             produce_raw(st, &raw, f);
         }
         if (st->fps && !st->stop) check_read(st, r, f, good);
+        done_bytes += in->size;
+        atomic_store(&st->rep.input_pos, done_bytes);
         dc_reader_close(r);
         atomic_fetch_add(&st->rep.files_done, 1);
     }
@@ -768,6 +777,7 @@ static void prepare_ordered(run_state *st, item *it, size_t at)
     dc_stage *s = st->p->stages[at];
     if (!s->desc.prepare || (pre ? !s->desc.prepass_prepared : !s->desc.process_prepared)) return;
     uint64_t t0 = now_ns();
+    dc_doclog_stage(it->doc, s);
     it->prepared = s->desc.prepare(s->instance, it->doc, pre ? DC_PASS_PREPASS : DC_PASS_MAIN);
     it->prepared_by = s;
     if (!pre) atomic_fetch_add_explicit(&s->stats.nanos, now_ns() - t0, memory_order_relaxed);
@@ -898,12 +908,25 @@ static void finish_main(run_state *st, item *it)
             it->reject = dc_xstrdup("nothing left after cleaning");
         }
     }
+    dc_runstats_doc(st->rep.rs, d, it->reject_stage, it->reject);
     if (it->reject_stage) {
         dc_report_reject(&st->rep, it->reject_stage);
         return;
     }
     atomic_fetch_add(&st->rep.kept, 1);
     atomic_fetch_add(&st->rep.bytes_out, d->len);
+}
+
+/* --rejects-omit-text: why this reject's text is left out, or NULL.  A
+ * binary or oversized input never carries its payload (the reader keeps
+ * only its size and hash, input_bytes/input_xxh3): say so whatever the
+ * option. */
+static const char *reject_text_omitted(const dc_run_opts *o, const dc_doc *d, const char *stage)
+{
+    if (dc_meta_find(d->meta, "input_xxh3")) return strcmp(stage, "decode") ? "oversized" : "binary";
+    if ((o->rejects_omit & DC_REJECTS_OMIT_DUPS) && dc_meta_find(d->meta, "dup_of")) return "duplicate";
+    if ((o->rejects_omit & DC_REJECTS_OMIT_BINARY) && !strcmp(stage, "decode")) return "binary";
+    return NULL;
 }
 
 static void emit_main(run_state *st, sinks *k, item *it)
@@ -913,6 +936,11 @@ static void emit_main(run_state *st, sinks *k, item *it)
         if (k->rej) {
             size_t olen;
             const char *orig = dc_doc_orig(d, &olen);
+            const char *omit = reject_text_omitted(st->o, d, it->reject_stage);
+            if (omit) {
+                dc_meta_put(d->meta, "text_omitted", DC_META_STR, omit, strlen(omit));
+                orig = "", olen = 0;
+            }
             if (dc_writer_put_reject(k->rej, d, it->reject_stage, it->reject, orig, olen) != 0)
                 k->failed = 1;
         }
@@ -1008,6 +1036,30 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* The progress line of this pass: which pass it is when there are two, and
+ * what 100% is (input bytes on disk, or pass 1's documents in pass 2). */
+static const char *pass_label(const run_state *st, char *buf, size_t len, uint64_t *total)
+{
+    *total = st->rep.bytes_total;
+    if (!st->use_spool) return NULL;
+    if (st->o->spool_mode != DC_SPOOL_NONE) { /* a cluster map phase: one pass here */
+        *total = st->o->spool_mode == DC_SPOOL_READ ? 0 : *total;
+        return NULL;
+    }
+    if (st->mode == PASS_PREPASS) {
+        snprintf(buf, len, "pass 1/2: prepass (%s)", st->p->stages[st->pre_end]->name);
+        return buf;
+    }
+    *total = st->rep.prepass_docs;
+    snprintf(buf, len, "pass 2/2: cleaning");
+    return buf;
+}
+
+static uint64_t pass_done(const run_state *st, uint64_t seen, uint64_t input_pos)
+{
+    return st->mode == PASS_MAIN && st->use_spool ? seen : input_pos;
+}
+
 static int run_pass(run_state *st, sinks *k)
 {
     st->qcap = st->window;
@@ -1038,7 +1090,11 @@ static int run_pass(run_state *st, sinks *k)
     if (use_writer) pthread_create(&wr, NULL, writer_main, &wa);
     int rc = 0;
     dc_progress prog;
-    dc_progress_init(&prog, st->o->progress && st->mode == PASS_MAIN, st->rep.bytes_total);
+    char label[160];
+    uint64_t total;
+    const char *lab = pass_label(st, label, sizeof label, &total);
+    dc_progress_init(&prog, st->o->progress, lab, total);
+    uint64_t seen = 0, pos = 0; /* documents and input bytes of this pass */
     for (uint64_t bseq = 0;; bseq++) {
         batch *b = take_in_order(st, bseq);
         if (!b) break;
@@ -1047,6 +1103,8 @@ static int run_pass(run_state *st, sinks *k)
                         ? "reading back" : "compressing");
             rc = -1;
         }
+        seen += b->bad ? 0 : b->n;
+        pos = b->input_pos; /* what the main thread is done with, not how far the reader is */
         for (size_t i = 0; i < b->n && !b->bad; i++) {
             item *it = &b->v[i]->it;
             if (st->mode == PASS_MAIN) {
@@ -1054,6 +1112,8 @@ static int run_pass(run_state *st, sinks *k)
                 finish_main(st, it);
             } else if (rc == 0 && finish_prepass(st, it) != 0) {
                 rc = -1;
+            } else if (it->doc) {
+                dc_runstats_edits(st->rep.rs, it->doc); /* stages run in this pass only */
             }
         }
         if (st->mode == PASS_PREPASS && st->use_spool && rc == 0) {
@@ -1070,7 +1130,7 @@ static int run_pass(run_state *st, sinks *k)
             release_slot(st, b);
             batch_free(b);
         }
-        dc_progress_update(&prog, st->rep.docs_in, st->rep.bytes_read, 0);
+        dc_progress_update(&prog, seen, st->rep.bytes_read, pass_done(st, seen, pos), 0);
         if (rc != 0 || (k && k->failed) || st->spool_write_failed) {
             pthread_mutex_lock(&st->lock);
             st->stop = 1;
@@ -1089,7 +1149,8 @@ static int run_pass(run_state *st, sinks *k)
         pthread_join(wr, NULL);
         if ((k && k->failed) || st->spool_write_failed) rc = -1;
     }
-    dc_progress_update(&prog, st->rep.docs_in, st->rep.bytes_read, 1);
+    dc_progress_update(&prog, seen, st->rep.bytes_read, pass_done(st, seen, pos), rc == 0 && !st->stop ? 1 : 2);
+    if (st->mode == PASS_PREPASS) st->rep.prepass_docs = seen;
     pthread_join(rd, NULL);
     spool_ctx_free(&sc);
     if (st->spool_bad && rc == 0) {
@@ -1183,6 +1244,7 @@ static int commit_state(run_state *st, dc_pipeline *p)
 {
     st->rep.seconds = (double)(now_ns() - st->t_start) / 1e9;
     st->rep.duplicates = count_duplicates(&st->rep, p);
+    st->rep.exit_status = st->rep.input_errors ? DC_EXIT_INPUT : DC_EXIT_OK; /* if the commit succeeds */
     if (st->o->stats_path) {
         char *tmp = write_stats_temp(st, p, st->o->stats_path);
         if (!tmp) return -1;
@@ -1449,6 +1511,9 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
     }
     dc_inputs_collect(inputs, ninputs, &o->in, &st.files, &ierr);
     dc_report_init(&st.rep, p);
+    st.rep.config_path = o->config_path;
+    st.rep.inputs = inputs;
+    st.rep.ninputs = ninputs;
     for (size_t i = 0; i < ierr.n; i++) {
         dc_log_core(DC_LOG_ERROR, "input: %s: %s", ierr.v[i].path, ierr.v[i].reason);
         atomic_fetch_add(&st.rep.input_errors, 1);
@@ -1559,7 +1624,8 @@ out:
     if (st.interrupted && !st.error[0])
         snprintf(st.error, sizeof st.error, "interrupted by %s", strsignal(st.interrupted));
     if (rc == DC_EXIT_RUNTIME && !st.error[0]) snprintf(st.error, sizeof st.error, "run failed");
-    st.rep.seconds = (double)(now_ns() - t0) / 1e9;
+    /* the stats already published with the outputs fixed the run time */
+    if (!st.stats_done) st.rep.seconds = (double)(now_ns() - t0) / 1e9;
     if (o->state && rc == DC_EXIT_RUNTIME) {
         dc_run_counts c = run_counts(&st, p);
         if (committed) dc_state_record_late_error(o->state, &c, st.error);
@@ -1574,8 +1640,12 @@ out:
     }
     /* Runs that published no outputs as a group (a cluster map phase, a
      * failed run is left without stats: they would describe no output). */
+    st.rep.exit_status = rc;
     if (o->stats_path && !o->state && !st.stats_done && rc != DC_EXIT_RUNTIME &&
         dc_report_write_json(&st.rep, p, o->stats_path) != 0)
+        rc = DC_EXIT_RUNTIME;
+    if (o->report_path && (rc != DC_EXIT_RUNTIME || st.rep.docs_in) &&
+        dc_report_write_html(&st.rep, p, o->report_path) != 0)
         rc = DC_EXIT_RUNTIME;
 out_quiet:
     if (st.order) { /* not committed: a failed run leaves no .order */

@@ -15,6 +15,9 @@ typedef struct dc_run_opts {
     dc_out_format out_format;
     const char *rejects_path; /* NULL = none (a warning if anything is dropped) */
     const char *stats_path;   /* JSON run report, NULL = none                */
+    const char *report_path;  /* HTML run report (--report), NULL = none     */
+    const char *config_path;  /* for the report; NULL = the default config   */
+    int rejects_omit;         /* DC_REJECTS_OMIT_*: rejects without their text */
     int jobs;                 /* worker threads (>= 1)                       */
     int progress;             /* 1 = draw a progress bar on stderr           */
     int quiet;                /* no summary on stderr                        */
@@ -41,6 +44,9 @@ typedef struct dc_run_opts {
 } dc_run_opts;
 
 enum { DC_SPOOL_NONE = 0, DC_SPOOL_WRITE = 1, DC_SPOOL_READ = 2 };
+/* --rejects-omit-text: leave out the text of duplicates (dup_of says what
+ * they duplicate) and/or of binary files. */
+enum { DC_REJECTS_OMIT_DUPS = 1, DC_REJECTS_OMIT_BINARY = 2 };
 
 /* Returns a DC_EXIT_* status. */
 int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opts *o);

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report.h"
+#include "runstats.h"
 #include "slurm_util.h"
 
 static void sum_into(json_t *acc, json_t *v);
@@ -164,6 +166,23 @@ static json_t *cluster_section(const char *dir, double docs)
     return c;
 }
 
+/* The HTML report of the merged statistics next to the JSON (NAME.json ->
+ * NAME.html); a failure is only a warning: the JSON is the record. */
+static void html_beside(json_t *acc, const char *json_path)
+{
+    size_t n = strlen(json_path);
+    if (n < 5 || strcmp(json_path + n - 5, ".json") != 0) return;
+    char *html = dc_xmalloc(n + 1);
+    memcpy(html, json_path, n - 5);
+    memcpy(html + n - 5, ".html", 6);
+    dc_buf b = {0};
+    dc_report_html(acc, &b);
+    if (dc_write_file_atomic(html, b.data, b.len) != 0)
+        fprintf(stderr, "docclean: report: warning: cannot write %s: %s\n", html, strerror(errno));
+    dc_buf_free(&b);
+    free(html);
+}
+
 int dc_slurm_write_report(const char *dir, unsigned count, const char *out_path)
 {
     json_t *acc = NULL;
@@ -183,6 +202,7 @@ int dc_slurm_write_report(const char *dir, unsigned count, const char *out_path)
         if (s > max_seconds) max_seconds = s;
         if (!acc) acc = one;
         else {
+            dc_runstats_merge_samples(acc, one); /* sampled examples: not sums */
             sum_into(acc, one);
             json_decref(one);
         }
@@ -199,6 +219,7 @@ int dc_slurm_write_report(const char *dir, unsigned count, const char *out_path)
     json_t *cl = cluster_section(dir, number_at(acc, "totals", "docs_in"));
     if (cl) json_object_set_new(acc, "cluster", cl);
     char *text = json_dumps(acc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (text) html_beside(acc, out_path); /* report.json -> report.html */
     json_decref(acc);
     if (!text) return -1;
     dc_buf b = {0};

@@ -38,4 +38,4 @@ done <<< "$plan"
 "$D" merge "$OUT" -o "$OUT/final.jsonl"
 "$D" slurm report "$OUT" --shards "$N"
 rm -f "$OUT"/spool/*.spool; rmdir "$OUT/spool" 2>/dev/null || true   # the map phases' spools
-echo "cluster-run: $OUT/final.jsonl, report $OUT/report.json" >&2
+echo "cluster-run: $OUT/final.jsonl, report $OUT/report.json and $OUT/report.html" >&2

@@ -12,6 +12,10 @@ PKGS=(
 )
 # Extra packages can be requested by the caller (e.g. the Slurm tests).
 PKGS+=(${DOCCLEAN_EXTRA_PKGS:-})
+# --test: also what only the tests use.  chromium opens the HTML run report
+# in tests/e2e/report_chromium.sh (measured: 124 MB, about 20 s to install
+# on the development machine; the test skips visibly without it).
+[ "${1:-}" = "--test" ] && PKGS+=(chromium)
 
 missing=()
 for p in "${PKGS[@]}"; do
