@@ -128,10 +128,12 @@ static int take_lock(dx_index *x, char *err, size_t errlen)
         ssize_t n = pread(x->lockfd, pid, sizeof pid - 1, 0);
         pid[n > 0 ? n : 0] = 0;
         pid[strcspn(pid, "\n")] = 0;
+        char who[64] = "another process";
+        if (pid[0]) snprintf(who, sizeof who, "another docclean process (pid %s)", pid);
         snprintf(err, errlen,
-                 "dedup index %s is busy: it is in use by another docclean process (pid %s); only one "
-                 "run at a time may use a dedup index: retry when that run has finished",
-                 x->dir, pid[0] ? pid : "unknown");
+                 "index %s is busy: it is in use by %s; only one run at a time may use a dedup index: "
+                 "retry when that run has finished",
+                 x->dir, who);
         return DX_FAIL_LOCKED;
     }
     char pid[32];
@@ -203,7 +205,7 @@ static int choose_mapsize(dx_index *x, char *err, size_t errlen)
         char has[64] = "";
         if (have) snprintf(has, sizeof has, " (data.mdb has %llu MiB)", (unsigned long long)(have >> 20));
         snprintf(err, errlen,
-                 "cannot map dedup index %s: its map needs %llu MiB of address space%s and the run keeps %llu MiB "
+                 "cannot map index %s: its map needs %llu MiB of address space%s and the run keeps %llu MiB "
                  "for itself, but the address-space limit (ulimit -v, %llu MiB) leaves %llu MiB: raise it to at "
                  "least %llu MiB",
                  x->dir, (unsigned long long)(need >> 20), has, (unsigned long long)(RUN_RESERVE >> 20),
@@ -280,12 +282,12 @@ dx_index *dx_open(const char *path, const char *tmpdir, const char *params, int 
     if (!rc && x->temp) remove_temp_dir(x->dir);
     if (!rc) rc = mdb_txn_begin(x->env, NULL, 0, &x->txn);
     if (rc == ENOMEM) {
-        snprintf(err, errlen, "cannot map dedup index %s (%zu MiB of address space): %s", x->dir,
+        snprintf(err, errlen, "cannot map index %s (%zu MiB of address space): %s", x->dir,
                  x->mapsize >> 20, mdb_strerror(rc));
         goto bad;
     }
     if (rc) {
-        snprintf(err, errlen, "cannot open dedup index %s: %s", x->dir, mdb_strerror(rc));
+        snprintf(err, errlen, "cannot open index %s: %s", x->dir, mdb_strerror(rc));
         goto bad;
     }
     if (open_dbs(x)) {
