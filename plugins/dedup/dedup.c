@@ -58,6 +58,15 @@ typedef struct doc_hashes {
     uint64_t bh[256];
 } doc_hashes;
 
+/* The exact key of each document's text as it entered the stage, computed
+ * by the prepass anyway; process() looks it up by seq instead of
+ * normalizing the text a second time (persistent index, lines = true). */
+typedef struct pre_keys {
+    size_t n, cap, next;
+    uint64_t *seq;
+    uint8_t (*key)[16];
+} pre_keys;
+
 /* keep = longest: the prepass's clustering of this run, by prepass ordinal. */
 typedef struct longest_plan {
     dx_index *pix;      /* temporary index of this run (NULL: keep = first) */
@@ -85,6 +94,8 @@ typedef struct dedup {
     dx_index *ix;
     u64map line_counts;  /* this run's prepass counts */
     u64map prepass_seen; /* exact hashes seen by the prepass */
+    int has_earlier;     /* the persistent index holds documents of earlier runs */
+    pre_keys pre;        /* the prepass's keys of texts before line removal */
     norm_out norm, scratch;
     line_info *lines;
     size_t lines_cap;
@@ -293,6 +304,7 @@ static void *dedup_create(const dc_host *host, dc_stage *stage, const dc_options
             d->ix = NULL;
         }
     }
+    if (d->ix) d->has_earlier = dx_persistent(d->ix) && dx_next_doc(d->ix) > 0;
     if (!d->ix) {
         /* Only kind == DX_FAIL_CONFIG is a config error; the core cannot
          * tell the kinds apart yet (plugin ABI 1.1 has no way to say), so
@@ -315,6 +327,7 @@ static void dedup_destroy(void *p)
     dx_close(d->plan.pix);
     free(d->plan.seq), free(d->plan.root), free(d->plan.best), free(d->plan.len);
     free(d->plan.old), free(d->plan.old_sim);
+    free(d->pre.seq), free(d->pre.key);
     mh_params_free(&d->mh);
     norm_fold_free(&d->fold);
     u64map_free(&d->line_counts);
@@ -346,6 +359,25 @@ static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
+}
+
+static void pre_keys_add(pre_keys *p, uint64_t seq, const uint8_t key[16])
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 1024;
+        p->seq = realloc(p->seq, p->cap * sizeof *p->seq);
+        p->key = realloc(p->key, p->cap * sizeof *p->key);
+        if (!p->seq || !p->key) abort();
+    }
+    p->seq[p->n] = seq;
+    memcpy(p->key[p->n++], key, 16);
+}
+
+/* The prepass's key for doc (documents come in the same order), or NULL. */
+static const uint8_t *pre_keys_find(pre_keys *p, uint64_t seq)
+{
+    while (p->next < p->n && p->seq[p->next] < seq) p->next++;
+    return p->next < p->n && p->seq[p->next] == seq ? p->key[p->next] : NULL;
 }
 
 static int plan_add(dedup *d, const dc_doc *doc);
@@ -412,13 +444,14 @@ static int dedup_prepass(void *p, const dc_doc *doc)
     if (!d->do_lines) return 0;
     uint8_t full[16];
     uint32_t *was = u64map_slot(&d->prepass_seen, text_key(d, doc, full));
+    if (dx_persistent(d->ix)) pre_keys_add(&d->pre, doc->seq, full);
     if (*was) return 0; /* an exact copy of a text counted already */
     *was = 1;
     /* A redelivered document was counted when it was first seen: counting
      * it again in every run that brings it back would make its lines
      * "repeated" by redelivery alone. */
     uint32_t num;
-    if (dx_persistent(d->ix) && seen_earlier(d, full, 1, &num)) return 0;
+    if (d->has_earlier && seen_earlier(d, full, 1, &num)) return 0;
     size_t nk = unique_line_keys(d, doc);
     for (size_t i = 0; i < nk; i++) (*u64map_slot(&d->line_counts, d->keys[i]))++;
     return 0;
@@ -457,7 +490,11 @@ static int remove_repeated_lines(dedup *d, dc_doc *doc, uint8_t pre[16])
         d->host->counter_add(d->stage, d->counters[C_LINE_SKIP], 1);
         return 0;
     }
-    if (pre) text_key(d, doc, pre);
+    if (pre) {
+        const uint8_t *known = pre_keys_find(&d->pre, doc->seq);
+        if (known) memcpy(pre, known, 16);
+        else text_key(d, doc, pre);
+    }
     dc_edits *e = d->host->edits_begin(doc);
     size_t bytes = 0;
     for (size_t i = 0; i < n; i++)
@@ -659,7 +696,7 @@ static dc_verdict decide_first(dedup *d, dc_doc *doc, const doc_hashes *hp, cons
     uint32_t root = DX_NO_DOC, num;
     double sim = 0;
     if (!has_pre) pre = h.exact;
-    if (dx_persistent(d->ix) && seen_earlier(d, pre, has_pre || !d->do_exact, &num)) return drop_seen(d, doc, num);
+    if (d->has_earlier && seen_earlier(d, pre, has_pre || !d->do_exact, &num)) return drop_seen(d, doc, num);
     int m = lookup(d, d->ix, &h, &root, &sim);
     if (m == MATCH_EXACT) {
         remember_text(d, pre, has_pre, root);
@@ -707,7 +744,7 @@ static int plan_add(dedup *d, const dc_doc *doc)
      * document is found by that text's key */
     uint32_t seen;
     dx_docrec sr;
-    int m = dx_persistent(d->ix) && seen_earlier(d, h.exact, 1, &seen) && dx_doc_get(d->ix, seen, &sr) == 0
+    int m = d->has_earlier && seen_earlier(d, h.exact, 1, &seen) && dx_doc_get(d->ix, seen, &sr) == 0
                 ? (old = sr.root, MATCH_EXACT)
                 : lookup(d, d->ix, &h, &old, &sim);
     pl->old[i] = m ? old : DX_NO_DOC;
