@@ -8,7 +8,8 @@
 # the text it is hashed by has changed.  Checked, for keep = first, keep =
 # longest and exact = false: no redelivered document is kept again (each is rejected as a copy
 # of a document of the run that first indexed it, with dup_of_run), and every
-# new document that is not an in-run copy is kept.
+# new document that is not an in-run copy is kept.  Last, redelivered copies do
+# not count their lines again.
 . "$SRC/tests/lib.sh"
 set -e
 RUNS=6
@@ -50,4 +51,27 @@ PY
 check_runs first true
 check_runs longest true
 check_runs first false # near only: the texts table still knows every document
+
+# Sibling: redelivery alone must not make a line "repeated".  Run 1 has two
+# documents sharing a line X (count 2); runs 2-4 bring that file again under
+# new names.  Counting the redelivered copies again would reach 8 >=
+# line_min_docs and strip X from a new document of run 5.
+python3 - <<'PY'
+import json, random
+rng = random.Random("recount")
+cjk = lambda n: "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(n))
+x = cjk(40)
+doc = lambda i: {"id": i, "text": "\n".join(cjk(40) for _ in range(5)) + "\n" + x}
+with open("ab.jsonl", "w", encoding="utf-8") as f:
+    for i in ("A", "B"): f.write(json.dumps(doc(i), ensure_ascii=False) + "\n")
+with open("c.jsonl", "w", encoding="utf-8") as f:
+    f.write(json.dumps(doc("C"), ensure_ascii=False) + "\n")
+open("x.txt", "w", encoding="utf-8").write(x)
+PY
+rm -rf idx
+printf '[pipeline]\nstages = dedup\n[dedup]\nindex = idx\n' > c.ini
+"$DOCCLEAN" run -q -c c.ini -o rc1.jsonl ab.jsonl
+for k in 2 3 4; do cp ab.jsonl "ab-again-$k.jsonl"; "$DOCCLEAN" run -q -c c.ini -o "rc$k.jsonl" "ab-again-$k.jsonl"; done
+"$DOCCLEAN" run -q -c c.ini -o rc5.jsonl c.jsonl
+expect_contains rc5.jsonl "$(cat x.txt)"
 echo ok
