@@ -306,9 +306,14 @@ static void *dedup_create(const dc_host *host, dc_stage *stage, const dc_options
     }
     if (d->ix) d->has_earlier = dx_persistent(d->ix) && dx_next_doc(d->ix) > 0;
     if (!d->ix) {
-        /* Only kind == DX_FAIL_CONFIG is a config error; the core cannot
-         * tell the kinds apart yet (plugin ABI 1.1 has no way to say), so
-         * the message itself says what went wrong. */
+        /* Only kind == DX_FAIL_CONFIG is a config error: a busy index or an
+         * address-space limit has nothing to fix in the config.  The message
+         * says which; from plugin ABI 1.2 on, the core is told too (exit 5
+         * for a busy index, 1 for the runtime). */
+#if DC_ABI_MINOR >= 2
+        if (kind != DX_FAIL_CONFIG && host->struct_size > offsetof(dc_host, set_failure) && host->set_failure)
+            host->set_failure(stage, kind == DX_FAIL_LOCKED ? DC_FAIL_LOCKED : DC_FAIL_RUNTIME);
+#endif
         snprintf(err, errlen, "dedup: %s", ierr);
         mh_params_free(&d->mh);
         norm_fold_free(&d->fold);

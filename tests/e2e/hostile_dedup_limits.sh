@@ -31,7 +31,14 @@ rc=0
 kill $holder 2>/dev/null || true
 wait $holder 2>/dev/null || true
 [ $rc -ne 0 ] || fail "a busy index was not refused"
-# exit 5 (locked) once the core lets a plugin say so (issue 14 item 12)
+# exit_kind RC ERRFILE WANT: a core that lets a plugin say what failed (ABI
+# 1.2, host->set_failure) must exit WANT and not call it a config error;
+# before that, every create() failure is a config error (exit 3).
+exit_kind() {
+  if grep -q "config error" "$2"; then [ "$1" -eq 3 ] || fail "config error with exit $1"
+  else [ "$1" -eq "$3" ] || { cat "$2" >&2; fail "exit $1, want $3"; }; fi
+}
+exit_kind $rc busy.err 5
 expect_contains busy.err "dedup: index ./idx is busy: it is in use by another process;"
 
 hard=$(ulimit -H -v)
@@ -62,6 +69,7 @@ if (ulimit -v 204800; "$DOCCLEAN" run -q -c plain.ini -o p2.jsonl run1.jsonl) 2>
     rc=0
     (ulimit -v 204800; "$DOCCLEAN" run -q -c $c.ini -o small.jsonl run1.jsonl) 2> small-$c.err || rc=$?
     [ $rc -ne 0 ] && [ $rc -lt 128 ] || { cat small-$c.err >&2; fail "$c under ulimit -v 200 MiB: exit $rc"; }
+    exit_kind $rc small-$c.err 1
     expect_contains small-$c.err "address-space limit (ulimit -v, 200 MiB)"
     expect_contains small-$c.err "raise it to at least"
     ! grep -q "Cannot allocate memory" small-$c.err || fail "$c: the message is the bare errno"
