@@ -7,7 +7,11 @@
  * result the same for any -j):
  *   1. drop repeated lines whose distinct-document count (prepass of this
  *      run + earlier runs in the index) reaches line_min_docs;
- *   2. exact: XXH3-128 of the normalized text seen before -> drop;
+ *   2. exact: XXH3-128 of the normalized text seen before -> drop; with a
+ *      persistent index, first: the text as it entered the stage (before
+ *      step 1) was indexed by an earlier run -> drop (a redelivery: step 1
+ *      depends on line counts that grow from run to run, so the text after
+ *      it may differ from what that run hashed);
  *   3. near: candidates share an LSH band; a candidate verifies when its
  *      estimated Jaccard >= threshold.  The document joins the cluster with
  *      the earliest kept document (smallest root) among verified candidates
@@ -41,11 +45,11 @@
 enum { CL_NONE, CL_LINES, CL_SIGN, CL_APPLY, CL_REDUCE };
 
 enum { C_DOCS, C_EXACT, C_NEAR, C_OLD, C_SHORT, C_CAND, C_LINES, C_LINE_BYTES, C_LINE_DOCS,
-       C_LINE_SKIP, C_NCOUNTERS };
+       C_LINE_SKIP, C_SEEN, C_NCOUNTERS };
 static const char *const counter_names[C_NCOUNTERS] = {
     "docs", "exact_dups", "near_dups", "dups_of_earlier_runs", "short_docs_exact_only",
     "candidates_verified", "repeated_lines_removed", "repeated_line_bytes_removed",
-    "docs_with_lines_removed", "docs_mostly_repeated_lines_kept"};
+    "docs_with_lines_removed", "docs_mostly_repeated_lines_kept", "docs_seen_in_earlier_runs"};
 
 /* One document's hashes (the signature and sketch live in the instance). */
 typedef struct doc_hashes {
@@ -53,6 +57,15 @@ typedef struct doc_hashes {
     int use_near;
     uint64_t bh[256];
 } doc_hashes;
+
+/* The exact key of each document's text as it entered the stage, computed
+ * by the prepass anyway; process() looks it up by seq instead of
+ * normalizing the text a second time (persistent index, lines = true). */
+typedef struct pre_keys {
+    size_t n, cap, next;
+    uint64_t *seq;
+    uint8_t (*key)[16];
+} pre_keys;
 
 /* keep = longest: the prepass's clustering of this run, by prepass ordinal. */
 typedef struct longest_plan {
@@ -81,6 +94,8 @@ typedef struct dedup {
     dx_index *ix;
     u64map line_counts;  /* this run's prepass counts */
     u64map prepass_seen; /* exact hashes seen by the prepass */
+    int has_earlier;     /* the persistent index holds documents of earlier runs */
+    pre_keys pre;        /* the prepass's keys of texts before line removal */
     norm_out norm, scratch;
     line_info *lines;
     size_t lines_cap;
@@ -279,16 +294,24 @@ static void *dedup_create(const dc_host *host, dc_stage *stage, const dc_options
     }
     if (d->cl_phase != CL_NONE) return d; /* no index: the files of cluster.h replace it */
     char ierr[768];
-    d->ix = dx_open(host->opt_str(o, "index"), host->opt_str(o, "tmp_dir"), params, k, ierr, sizeof ierr);
+    int kind = 0; /* DX_FAIL_*: runtime, locked (busy index) or config (other settings) */
+    d->ix = dx_open(host->opt_str(o, "index"), host->opt_str(o, "tmp_dir"), params, k, ierr, sizeof ierr, &kind);
     if (d->ix && strcmp(host->opt_str(o, "keep"), "longest") == 0) {
         d->plan.base = dx_next_doc(d->ix);
-        d->plan.pix = dx_open(NULL, host->opt_str(o, "tmp_dir"), params, k, ierr, sizeof ierr);
+        d->plan.pix = dx_open(NULL, host->opt_str(o, "tmp_dir"), params, k, ierr, sizeof ierr, &kind);
         if (!d->plan.pix) {
             dx_close(d->ix);
             d->ix = NULL;
         }
     }
+    if (d->ix) d->has_earlier = dx_persistent(d->ix) && dx_next_doc(d->ix) > 0;
     if (!d->ix) {
+        /* Only kind == DX_FAIL_CONFIG is a config error: a busy index or an
+         * address-space limit has nothing to fix in the config.  The message
+         * says which; from plugin ABI 1.2 on, the core is told too (exit 5
+         * for a busy index, 1 for the runtime). */
+        if (kind != DX_FAIL_CONFIG && host->struct_size > offsetof(dc_host, set_failure) && host->set_failure)
+            host->set_failure(stage, kind == DX_FAIL_LOCKED ? DC_FAIL_LOCKED : DC_FAIL_RUNTIME);
         snprintf(err, errlen, "dedup: %s", ierr);
         mh_params_free(&d->mh);
         norm_fold_free(&d->fold);
@@ -307,6 +330,7 @@ static void dedup_destroy(void *p)
     dx_close(d->plan.pix);
     free(d->plan.seq), free(d->plan.root), free(d->plan.best), free(d->plan.len);
     free(d->plan.old), free(d->plan.old_sim);
+    free(d->pre.seq), free(d->pre.key);
     mh_params_free(&d->mh);
     norm_fold_free(&d->fold);
     u64map_free(&d->line_counts);
@@ -340,15 +364,40 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static void pre_keys_add(pre_keys *p, uint64_t seq, const uint8_t key[16])
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 1024;
+        p->seq = realloc(p->seq, p->cap * sizeof *p->seq);
+        p->key = realloc(p->key, p->cap * sizeof *p->key);
+        if (!p->seq || !p->key) abort();
+    }
+    p->seq[p->n] = seq;
+    memcpy(p->key[p->n++], key, 16);
+}
+
+/* The prepass's key for doc (documents come in the same order), or NULL. */
+static const uint8_t *pre_keys_find(pre_keys *p, uint64_t seq)
+{
+    while (p->next < p->n && p->seq[p->next] < seq) p->next++;
+    return p->next < p->n && p->seq[p->next] == seq ? p->key[p->next] : NULL;
+}
+
 static int plan_add(dedup *d, const dc_doc *doc);
+static int seen_earlier(dedup *d, const uint8_t pre[16], int also_exact, uint32_t *num);
 
 /* The distinct eligible line keys of a document into d->keys (sorted), and
  * their number; -1 when this exact text was counted already (`seen`): exact
  * copies would count each of their lines again. */
-static uint64_t text_key(dedup *d, const dc_doc *doc)
+static uint64_t text_key(dedup *d, const dc_doc *doc, uint8_t full[16])
 {
     norm_text(doc->text, doc->len, d->lr.fold, &d->norm);
     XXH128_hash_t h = XXH3_128bits(d->norm.text, d->norm.len);
+    if (full) {
+        XXH128_canonical_t c;
+        XXH128_canonicalFromHash(&c, h);
+        memcpy(full, c.digest, 16); /* the key hash_doc() would give this text */
+    }
     return (h.low64 ^ h.high64) ? (h.low64 ^ h.high64) : 1; /* u64map folds 0 into 1 */
 }
 
@@ -375,7 +424,7 @@ static size_t unique_line_keys(dedup *d, const dc_doc *doc)
  * lines again. */
 static long distinct_line_keys(dedup *d, const dc_doc *doc, u64map *seen, uint64_t *hkey)
 {
-    *hkey = text_key(d, doc);
+    *hkey = text_key(d, doc, NULL);
     uint32_t *was = u64map_slot(seen, *hkey);
     if (*was) return -1;
     *was = 1;
@@ -396,9 +445,18 @@ static int dedup_prepass(void *p, const dc_doc *doc)
         return -1;
     }
     if (!d->do_lines) return 0;
-    uint64_t hkey;
-    long nk = distinct_line_keys(d, doc, &d->prepass_seen, &hkey);
-    for (long i = 0; i < nk; i++) (*u64map_slot(&d->line_counts, d->keys[i]))++;
+    uint8_t full[16];
+    uint32_t *was = u64map_slot(&d->prepass_seen, text_key(d, doc, full));
+    if (dx_persistent(d->ix)) pre_keys_add(&d->pre, doc->seq, full);
+    if (*was) return 0; /* an exact copy of a text counted already */
+    *was = 1;
+    /* A redelivered document was counted when it was first seen: counting
+     * it again in every run that brings it back would make its lines
+     * "repeated" by redelivery alone. */
+    uint32_t num;
+    if (d->has_earlier && seen_earlier(d, full, 1, &num)) return 0;
+    size_t nk = unique_line_keys(d, doc);
+    for (size_t i = 0; i < nk; i++) (*u64map_slot(&d->line_counts, d->keys[i]))++;
     return 0;
 }
 
@@ -410,9 +468,12 @@ static uint32_t line_count(dedup *d, uint64_t key)
     return c;
 }
 
-static void remove_repeated_lines(dedup *d, dc_doc *doc)
+/* Remove the repeated lines of doc.  When `pre` is given and lines are
+ * removed, it gets the exact key of the text as it was before (the text's
+ * identity across runs), and 1 is returned; else 0. */
+static int remove_repeated_lines(dedup *d, dc_doc *doc, uint8_t pre[16])
 {
-    if (d->cl_phase ? !d->line_set.n : !d->line_counts.n && !dx_persistent(d->ix)) return; /* nothing counted */
+    if (d->cl_phase ? !d->line_set.n : !d->line_counts.n && !dx_persistent(d->ix)) return 0; /* nothing counted */
     size_t n = lines_scan(doc->text, doc->len, doc_scope(d, doc), &d->lr, &d->lines, &d->lines_cap, &d->scratch);
     size_t total = 0, rep = 0, nrep = 0;
     for (size_t i = 0; i < n; i++) {
@@ -425,12 +486,17 @@ static void remove_repeated_lines(dedup *d, dc_doc *doc)
             li->key = 0; /* mark: keep */
         }
     }
-    if (!nrep) return;
+    if (!nrep) return 0;
     if ((double)rep > d->line_max_fraction * (double)total) {
         /* Mostly "boilerplate": this is a copy of a repeated document, which
          * the duplicate rules handle; stripping it would leave a husk. */
         d->host->counter_add(d->stage, d->counters[C_LINE_SKIP], 1);
-        return;
+        return 0;
+    }
+    if (pre) {
+        const uint8_t *known = pre_keys_find(&d->pre, doc->seq);
+        if (known) memcpy(pre, known, 16);
+        else text_key(d, doc, pre);
     }
     dc_edits *e = d->host->edits_begin(doc);
     size_t bytes = 0;
@@ -440,11 +506,12 @@ static void remove_repeated_lines(dedup *d, dc_doc *doc)
             bytes += d->lines[i].len + 1;
         }
     size_t applied = 0;
-    if (d->host->edits_commit(e, &applied) != 0) return;
+    if (d->host->edits_commit(e, &applied) != 0) return 0;
     d->host->counter_add(d->stage, d->counters[C_LINES], (int64_t)applied);
     d->host->counter_add(d->stage, d->counters[C_LINE_BYTES], (int64_t)bytes);
     d->host->counter_add(d->stage, d->counters[C_LINE_DOCS], 1);
     d->host->meta_add_int(doc, "dedup_lines_removed", (int64_t)applied);
+    return pre && applied;
 }
 
 /* ---- duplicates ---- */
@@ -483,6 +550,61 @@ static dc_verdict drop(dedup *d, dc_doc *doc, dx_index *ix, uint32_t rootnum, do
         d->host->counter_add(d->stage, d->counters[C_OLD], 1);
     }
     return drop_as(d, doc, root.id, root.idlen, sim, exact, from);
+}
+
+/* ---- redelivery: a document indexed by an earlier run ----
+ *
+ * What step 1 removes depends on line counts that grow from run to run, so
+ * the exact key and the signature of a document redelivered in a later run
+ * can differ from those its first run indexed (and the near check can miss
+ * it when the removed lines were a large part of it).  Its text before
+ * line removal does not change: the `texts` table maps its key to the
+ * document indexed for it, written whenever it differs from the exact key
+ * (`exact` holds it otherwise).  Within one run the usual rules apply
+ * unchanged, which keeps a run without a persistent index, and its cluster
+ * form, as they were. */
+
+/* Was this text before line removal (`pre`) indexed by an earlier run?  The
+ * exact table is looked at too when `also_exact` (the caller's exact lookup
+ * will not see `pre` there).  1 and the indexed document in *num, or 0. */
+static int seen_earlier(dedup *d, const uint8_t pre[16], int also_exact, uint32_t *num)
+{
+    dx_docrec r;
+    if (dx_text_get(d->ix, pre, num) == 1 && dx_doc_get(d->ix, *num, &r) == 0 && r.run != dx_run(d->ix)) return 1;
+    return also_exact && dx_exact_get(d->ix, pre, num) == 1 && dx_doc_get(d->ix, *num, &r) == 0 &&
+           r.run != dx_run(d->ix);
+}
+
+/* Remember the text before line removal of a document decided as `num`,
+ * unless the exact table already holds it under that key. */
+static void remember_text(dedup *d, const uint8_t pre[16], int has_pre, uint32_t num)
+{
+    if (dx_persistent(d->ix) && num != DX_NO_DOC && (has_pre || !d->do_exact)) dx_text_put(d->ix, pre, num);
+}
+
+/* Drop a redelivered document: dup_of is the kept document of the cluster
+ * the earlier run put it in; the reason names the document it is a copy of
+ * when that one was itself dropped. */
+static dc_verdict drop_seen(dedup *d, dc_doc *doc, uint32_t num)
+{
+    dx_docrec seen, root;
+    char sid[512], src[1024], via[1200] = "";
+    d->host->counter_add(d->stage, d->counters[C_SEEN], 1);
+    if (dx_doc_get(d->ix, num, &seen) != 0) return drop(d, doc, d->ix, num, 1.0, 1);
+    if (seen.root == num) return drop(d, doc, d->ix, num, 1.0, 1);
+    snprintf(sid, sizeof sid, "%.*s", (int)seen.idlen, seen.id);
+    dx_source_name(d->ix, seen.source, src, sizeof src);
+    uint32_t seen_run = seen.run, rootnum = seen.root;
+    if (dx_doc_get(d->ix, rootnum, &root) != 0) return drop(d, doc, d->ix, num, 1.0, 1);
+    snprintf(via, sizeof via, ", which run %u indexed from %s", seen_run, src);
+    d->host->meta_set_int(doc, "dup_of_run", root.run);
+    d->host->counter_add(d->stage, d->counters[C_OLD], 1);
+    d->host->meta_set_str(doc, "dup_of", root.id, root.idlen);
+    d->host->meta_set_double(doc, "similarity", 1.0);
+    d->host->counter_add(d->stage, d->counters[C_EXACT], 1);
+    d->host->set_reason(doc, "dedup: exact duplicate of %s%s, a copy of %.*s (indexed by run %u)", sid, via,
+                        (int)root.idlen, root.id, root.run);
+    return DC_DROP;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -568,25 +690,33 @@ static dc_verdict index_error(dedup *d, dc_doc *doc, dx_index *ix)
     return DC_ERROR;
 }
 
-/* keep = first: decide in the stream (the hashes and d->sketch are set). */
-static dc_verdict decide_first(dedup *d, dc_doc *doc, const doc_hashes *hp)
+/* keep = first: decide in the stream (the hashes and d->sketch are set).
+ * `pre`: the exact key of the text before line removal, when lines were
+ * removed (has_pre); NULL when there is no persistent index. */
+static dc_verdict decide_first(dedup *d, dc_doc *doc, const doc_hashes *hp, const uint8_t *pre, int has_pre)
 {
     doc_hashes h = *hp;
-    uint32_t root = DX_NO_DOC;
+    uint32_t root = DX_NO_DOC, num;
     double sim = 0;
+    if (!has_pre) pre = h.exact;
+    if (d->has_earlier && seen_earlier(d, pre, has_pre || !d->do_exact, &num)) return drop_seen(d, doc, num);
     int m = lookup(d, d->ix, &h, &root, &sim);
-    if (m == MATCH_EXACT) return drop(d, doc, d->ix, root, 1.0, 1);
+    if (m == MATCH_EXACT) {
+        remember_text(d, pre, has_pre, root);
+        return drop(d, doc, d->ix, root, 1.0, 1);
+    }
     if (!h.use_near) d->host->counter_add(d->stage, d->counters[C_SHORT], 1);
-    index_doc(d, d->ix, m == MATCH_NEAR ? root : DX_NO_DOC, doc, &h);
+    num = index_doc(d, d->ix, m == MATCH_NEAR ? root : DX_NO_DOC, doc, &h);
+    remember_text(d, pre, has_pre, num);
     if (dx_error(d->ix)) return index_error(d, doc, d->ix);
     return m == MATCH_NEAR ? drop(d, doc, d->ix, root, sim, 0) : DC_KEEP;
 }
 
-static dc_verdict process_first(dedup *d, dc_doc *doc)
+static dc_verdict process_first(dedup *d, dc_doc *doc, const uint8_t *pre, int has_pre)
 {
     doc_hashes h;
     hash_doc(d, doc->text, doc->len, &h);
-    return decide_first(d, doc, &h);
+    return decide_first(d, doc, &h, pre, has_pre);
 }
 
 /* keep = longest, first half (prepass): cluster this run in a temporary
@@ -613,7 +743,13 @@ static int plan_add(dedup *d, const dc_doc *doc)
     hash_doc(d, doc->text, doc->len, &h);
     pl->seq[i] = doc->seq;
     pl->len[i] = (uint32_t)d->norm.nchars;
-    int m = lookup(d, d->ix, &h, &old, &sim);
+    /* the prepass sees the text before line removal: a redelivered
+     * document is found by that text's key */
+    uint32_t seen;
+    dx_docrec sr;
+    int m = d->has_earlier && seen_earlier(d, h.exact, 1, &seen) && dx_doc_get(d->ix, seen, &sr) == 0
+                ? (old = sr.root, MATCH_EXACT)
+                : lookup(d, d->ix, &h, &old, &sim);
     pl->old[i] = m ? old : DX_NO_DOC;
     pl->old_sim[i] = m == MATCH_EXACT ? 2.0f : (float)sim; /* 2: exact */
     if (!m && lookup(d, pl->pix, &h, &root, &sim) == MATCH_NONE) root = DX_NO_DOC;
@@ -634,7 +770,7 @@ static double plan_similarity(dedup *d, uint32_t a, uint32_t b)
 }
 
 /* keep = longest, second half: apply the plan in the same order. */
-static dc_verdict process_longest(dedup *d, dc_doc *doc)
+static dc_verdict process_longest(dedup *d, dc_doc *doc, const uint8_t *pre, int has_pre)
 {
     longest_plan *pl = &d->plan;
     uint32_t i = pl->next++;
@@ -650,6 +786,7 @@ static dc_verdict process_longest(dedup *d, dc_doc *doc)
     if (!h.use_near) d->host->counter_add(d->stage, d->counters[C_SHORT], 1);
     if (index_doc(d, d->ix, main_root == self ? DX_NO_DOC : main_root, doc, &h) != self)
         return index_error(d, doc, d->ix);
+    remember_text(d, has_pre ? pre : h.exact, has_pre, self);
     if (pl->old[i] != DX_NO_DOC)
         return drop(d, doc, d->ix, old, pl->old_sim[i] > 1 ? 1.0 : pl->old_sim[i], pl->old_sim[i] > 1);
     if (old != DX_NO_DOC) return drop(d, doc, d->ix, old, plan_similarity(d, i, rt), 0);
@@ -680,7 +817,7 @@ static dc_verdict process_lines(dedup *d, dc_doc *doc)
 /* sign: after the run-wide line removal, what the index would have held. */
 static dc_verdict process_sign(dedup *d, dc_doc *doc)
 {
-    if (d->do_lines) remove_repeated_lines(d, doc);
+    if (d->do_lines) remove_repeated_lines(d, doc, NULL);
     if (!d->do_exact && !d->do_near) return DC_KEEP;
     doc_hashes h;
     uint64_t pos = d->host->doc_position(doc);
@@ -711,7 +848,7 @@ static dc_verdict process_sign(dedup *d, dc_doc *doc)
 /* apply: the run-wide line removal, then the decide task's verdict. */
 static dc_verdict process_apply(dedup *d, dc_doc *doc)
 {
-    if (d->do_lines) remove_repeated_lines(d, doc);
+    if (d->do_lines) remove_repeated_lines(d, doc, NULL);
     const dcl_drop *x = dcl_drops_find(&d->drops, d->host->doc_position(doc));
     return x ? drop_as(d, doc, x->id, x->idlen, x->sim, x->exact, "") : DC_KEEP;
 }
@@ -808,7 +945,7 @@ static void *prepare_lines(dedup *d, const dc_doc *doc)
     if (!d->do_lines || d->plan.pix) return NULL;
     dedup t;
     scratch_copy(d, &t, NULL);
-    uint64_t hkey = text_key(&t, doc);
+    uint64_t hkey = text_key(&t, doc, NULL);
     size_t n = unique_line_keys(&t, doc);
     prepared_lines *pl = malloc(sizeof *pl + n * sizeof *pl->keys);
     if (!pl) abort();
@@ -828,7 +965,7 @@ static void *dedup_prepare(void *p, dc_doc *doc, int pass)
     if (!pr) abort();
     dedup t;
     scratch_copy(d, &t, pr->sketch);
-    if (d->do_lines) remove_repeated_lines(&t, doc);
+    if (d->do_lines) remove_repeated_lines(&t, doc, NULL);
     if (d->do_exact || d->do_near) hash_doc(&t, doc->text, doc->len, &pr->h);
     scratch_free(&t);
     return pr;
@@ -856,7 +993,7 @@ static dc_verdict dedup_process_prepared(void *p, dc_doc *doc, void *prep)
     dc_verdict v = DC_KEEP;
     if (d->do_exact || d->do_near) {
         memcpy(d->sketch, pr->sketch, (size_t)mh_k(&d->mh));
-        v = decide_first(d, doc, &pr->h);
+        v = decide_first(d, doc, &pr->h, NULL, 0);
     }
     free(pr);
     return v;
@@ -879,9 +1016,10 @@ static dc_verdict dedup_process(void *p, dc_doc *doc)
         d->host->set_reason(doc, "dedup: reduce phase %s takes no documents", d->cl->phase);
         return DC_ERROR;
     }
-    if (d->do_lines) remove_repeated_lines(d, doc);
+    uint8_t pre[16];
+    int has_pre = d->do_lines && remove_repeated_lines(d, doc, dx_persistent(d->ix) ? pre : NULL);
     if (!d->do_exact && !d->do_near) return DC_KEEP;
-    return d->plan.pix ? process_longest(d, doc) : process_first(d, doc);
+    return d->plan.pix ? process_longest(d, doc, pre, has_pre) : process_first(d, doc, pre, has_pre);
 }
 
 /* Commit: this run's line counts (those seen twice, or already known) and

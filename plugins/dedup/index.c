@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,8 +29,10 @@
 struct dx_index {
     MDB_env *env;
     MDB_txn *txn;
-    MDB_dbi meta, exact, bands, docs, sources, runs, lines;
+    MDB_dbi meta, exact, bands, docs, sources, runs, lines, texts;
     char dir[PATH_MAX];
+    size_t mapsize;    /* bytes of address space the map may use */
+    uint64_t aslimit;  /* RLIMIT_AS that bounded mapsize, or 0 */
     int temp;          /* remove dir on close */
     int lockfd;
     int k;             /* signature bytes per document */
@@ -43,7 +46,18 @@ struct dx_index {
 
 static int fail(dx_index *x, int rc, const char *what)
 {
-    if (!x->err[0]) snprintf(x->err, sizeof x->err, "index %s: %s: %s", x->dir, what, mdb_strerror(rc));
+    if (x->err[0]) return -1;
+    if (rc == MDB_MAP_FULL && x->aslimit)
+        snprintf(x->err, sizeof x->err,
+                 "index %s is full: its map may use %zu MiB of address space, half of what the address-space "
+                 "limit (ulimit -v, %llu MiB) left at start; raise the limit and rerun (nothing of this run "
+                 "was committed)",
+                 x->dir, x->mapsize >> 20, (unsigned long long)(x->aslimit >> 20));
+    else if (rc == MDB_MAP_FULL)
+        snprintf(x->err, sizeof x->err, "index %s is full: its map of %zu MiB is used up (nothing of this run "
+                 "was committed)", x->dir, x->mapsize >> 20);
+    else
+        snprintf(x->err, sizeof x->err, "index %s: %s: %s", x->dir, what, mdb_strerror(rc));
     return -1;
 }
 
@@ -97,6 +111,9 @@ static int check_params(dx_index *x, const char *params, char *err, size_t errle
     return 0;
 }
 
+/* Lock the index for this process; 0, or DX_FAIL_* with a message.  The
+ * file holds the holder's pid while it is held (emptied at close), so that
+ * a refusal can name the process in the way. */
 static int take_lock(dx_index *x, char *err, size_t errlen)
 {
     char p[PATH_MAX + 32];
@@ -104,18 +121,20 @@ static int take_lock(dx_index *x, char *err, size_t errlen)
     x->lockfd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (x->lockfd < 0) {
         snprintf(err, errlen, "cannot open lock file %s: %s", p, strerror(errno));
-        return -1;
+        return DX_FAIL_RUNTIME;
     }
     if (flock(x->lockfd, LOCK_EX | LOCK_NB) != 0) {
         char pid[32] = "";
         ssize_t n = pread(x->lockfd, pid, sizeof pid - 1, 0);
         pid[n > 0 ? n : 0] = 0;
         pid[strcspn(pid, "\n")] = 0;
+        char who[64] = "another process";
+        if (pid[0]) snprintf(who, sizeof who, "another docclean process (pid %s)", pid);
         snprintf(err, errlen,
-                 "index %s is in use by another docclean process (pid %s); only one run at a "
-                 "time may use a dedup index",
-                 x->dir, pid[0] ? pid : "unknown");
-        return -1;
+                 "index %s is busy: it is in use by %s; only one run at a time may use a dedup index: "
+                 "retry when that run has finished",
+                 x->dir, who);
+        return DX_FAIL_LOCKED;
     }
     char pid[32];
     int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
@@ -135,11 +154,67 @@ static int open_dbs(dx_index *x)
         {"sources", MDB_INTEGERKEY, &x->sources},
         {"runs", MDB_INTEGERKEY, &x->runs},
         {"lines", MDB_INTEGERKEY, &x->lines},
+        {"texts", 0, &x->texts},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         int rc = mdb_dbi_open(x->txn, t[i].name, t[i].flags | MDB_CREATE, t[i].dbi);
         if (rc) return fail(x, rc, t[i].name);
     }
+    return 0;
+}
+
+/* Address space this process maps now (VmSize), 0 if unknown. */
+static uint64_t vm_size_now(void)
+{
+    unsigned long long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    if (fscanf(f, "%llu", &pages) != 1) pages = 0;
+    fclose(f);
+    return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* How much address space the map may take.  LMDB maps the whole mapsize up
+ * front, and a run's writes are one transaction, which cannot grow the map
+ * halfway (mdb_env_set_mapsize needs no transaction open, and aborting
+ * would lose the run).  So the size is chosen at open: 256 GiB, sparse,
+ * when the address space is not limited; under `ulimit -v`, half of what
+ * the limit leaves beyond RUN_RESERVE (the other half is for the run's
+ * buffers, and for the second map of keep = longest, which takes half of
+ * what is left then).  RUN_RESERVE is for thread stacks and malloc arenas:
+ * a run squeezed below that fails in thread creation, not here.  An index
+ * that does not fit is refused here with a message instead of failing
+ * inside mmap or in the middle of the run. */
+#define RUN_RESERVE ((uint64_t)256 << 20)
+static int choose_mapsize(dx_index *x, char *err, size_t errlen)
+{
+    const uint64_t want = (uint64_t)1 << 38;
+    struct rlimit rl;
+    x->mapsize = (size_t)want;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 0;
+    uint64_t used = vm_size_now(), limit = (uint64_t)rl.rlim_cur;
+    uint64_t left = limit > used ? limit - used : 0;
+    uint64_t size = left > RUN_RESERVE ? ((left - RUN_RESERVE) / 2) & ~(((uint64_t)1 << 20) - 1) : 0; /* whole MiB */
+    if (size >= want) return 0;
+    char p[PATH_MAX + 16];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/data.mdb", x->dir);
+    uint64_t have = !x->temp && stat(p, &st) == 0 ? (uint64_t)st.st_size : 0;
+    uint64_t need = have + ((uint64_t)16 << 20); /* room for this run to write */
+    if (size < need) {
+        char has[64] = "";
+        if (have) snprintf(has, sizeof has, " (data.mdb has %llu MiB)", (unsigned long long)(have >> 20));
+        snprintf(err, errlen,
+                 "cannot map index %s: its map needs %llu MiB of address space%s and the run keeps %llu MiB "
+                 "for itself, but the address-space limit (ulimit -v, %llu MiB) leaves %llu MiB: raise it to at "
+                 "least %llu MiB",
+                 x->dir, (unsigned long long)(need >> 20), has, (unsigned long long)(RUN_RESERVE >> 20),
+                 (unsigned long long)(limit >> 20), (unsigned long long)(left >> 20),
+                 (unsigned long long)((limit - left + RUN_RESERVE + 2 * need) >> 20));
+        return -1;
+    }
+    x->mapsize = (size_t)size;
+    x->aslimit = limit;
     return 0;
 }
 
@@ -155,10 +230,11 @@ static void remove_temp_dir(const char *dir)
 }
 
 dx_index *dx_open(const char *path, const char *tmpdir, const char *params, int k,
-                  char *err, size_t errlen)
+                  char *err, size_t errlen, int *kind)
 {
     dx_index *x = calloc(1, sizeof *x);
     if (!x) abort();
+    *kind = DX_FAIL_RUNTIME;
     x->lockfd = -1;
     x->k = k;
     if (path) {
@@ -178,7 +254,11 @@ dx_index *dx_open(const char *path, const char *tmpdir, const char *params, int 
             snprintf(err, errlen, "cannot create index directory %s: %s", x->dir, strerror(errno));
             goto bad;
         }
-        if (take_lock(x, err, errlen)) goto bad;
+        int lk = take_lock(x, err, errlen);
+        if (lk) {
+            *kind = lk;
+            goto bad;
+        }
     } else {
         const char *t = tmpdir ? tmpdir : getenv("TMPDIR");
         snprintf(x->dir, sizeof x->dir, "%s/docclean-dedup.XXXXXX", t && *t ? t : "/tmp");
@@ -189,9 +269,10 @@ dx_index *dx_open(const char *path, const char *tmpdir, const char *params, int 
         }
         x->temp = 1;
     }
+    if (choose_mapsize(x, err, errlen)) goto bad;
     int rc = mdb_env_create(&x->env);
-    if (!rc) rc = mdb_env_set_maxdbs(x->env, 8);
-    if (!rc) rc = mdb_env_set_mapsize(x->env, (size_t)1 << 38); /* 256 GiB, sparse */
+    if (!rc) rc = mdb_env_set_maxdbs(x->env, 16);
+    if (!rc) rc = mdb_env_set_mapsize(x->env, x->mapsize);
     /* NOLOCK: our flock already guarantees a single process.  A temporary
      * index is never committed, so it need not be synced either. */
     unsigned flags = MDB_NOLOCK | (x->temp ? MDB_NOSYNC | MDB_NOMETASYNC : 0);
@@ -200,12 +281,22 @@ dx_index *dx_open(const char *path, const char *tmpdir, const char *params, int 
      * a run killed with SIGKILL leaves nothing behind in tmp_dir. */
     if (!rc && x->temp) remove_temp_dir(x->dir);
     if (!rc) rc = mdb_txn_begin(x->env, NULL, 0, &x->txn);
+    if (rc == ENOMEM) {
+        snprintf(err, errlen, "cannot map index %s (%zu MiB of address space): %s", x->dir,
+                 x->mapsize >> 20, mdb_strerror(rc));
+        goto bad;
+    }
     if (rc) {
         snprintf(err, errlen, "cannot open index %s: %s", x->dir, mdb_strerror(rc));
         goto bad;
     }
-    if (open_dbs(x) || check_params(x, params, err, errlen)) {
+    if (open_dbs(x)) {
+        snprintf(err, errlen, "%s", x->err);
+        goto bad;
+    }
+    if (check_params(x, params, err, errlen)) {
         if (x->err[0]) snprintf(err, errlen, "%s", x->err);
+        else *kind = DX_FAIL_CONFIG; /* settings differ from the index's */
         goto bad;
     }
     uint32_t run = 0;
@@ -258,7 +349,12 @@ void dx_close(dx_index *x)
     if (x->txn) mdb_txn_abort(x->txn);
     if (x->env) mdb_env_close(x->env);
     if (x->temp && x->dir[0]) remove_temp_dir(x->dir);
-    if (x->lockfd >= 0) close(x->lockfd); /* releases the flock */
+    if (x->lockfd >= 0) {
+        /* forget our pid before releasing, so a later refusal does not
+         * name a process that has long exited */
+        if (ftruncate(x->lockfd, 0) != 0) { /* only the refusal message suffers */ }
+        close(x->lockfd); /* releases the flock */
+    }
     free(x->last_source);
     free(x->recbuf);
     free(x);
@@ -279,6 +375,24 @@ int dx_exact_put(dx_index *x, const uint8_t h[16], uint32_t doc)
     MDB_val k = {16, (void *)h}, d = {4, &doc};
     int rc = mdb_put(x->txn, x->exact, &k, &d, MDB_NOOVERWRITE);
     return rc && rc != MDB_KEYEXIST ? fail(x, rc, "write exact") : 0;
+}
+
+int dx_text_get(dx_index *x, const uint8_t h[16], uint32_t *doc)
+{
+    MDB_val k = {16, (void *)h}, d;
+    int rc = mdb_get(x->txn, x->texts, &k, &d);
+    if (rc == MDB_NOTFOUND) return 0;
+    if (rc) return fail(x, rc, "read texts");
+    if (d.mv_size != 4) return fail(x, MDB_CORRUPTED, "texts value size");
+    memcpy(doc, d.mv_data, 4);
+    return 1;
+}
+
+int dx_text_put(dx_index *x, const uint8_t h[16], uint32_t doc)
+{
+    MDB_val k = {16, (void *)h}, d = {4, &doc};
+    int rc = mdb_put(x->txn, x->texts, &k, &d, MDB_NOOVERWRITE);
+    return rc && rc != MDB_KEYEXIST ? fail(x, rc, "write texts") : 0;
 }
 
 static uint32_t band_key(int band, uint64_t bh)

@@ -10,6 +10,11 @@
  *   sources  u32 source number -> input path
  *   runs     u32 run number -> "unix-time documents"
  *   lines    u64 (scope, normalized line) hash -> u32 distinct-document count
+ *   texts    XXH3-128 of the normalized text as it entered the stage, before
+ *            repeated-line removal (16 bytes) -> document number; written
+ *            when it differs from the `exact` key (or exact is off), so a
+ *            document redelivered in a later run is recognised whatever the
+ *            line counts have grown to by then
  * A document's `root` is the kept document of its cluster (itself if kept).
  *
  * All of a run's changes go into ONE write transaction, committed by
@@ -30,6 +35,11 @@
 
 typedef struct dx_index dx_index;
 
+/* Why dx_open failed: the runtime (cannot create, map or open: disk,
+ * permissions, address-space limit), another process holds the index, or
+ * the index was built with other settings than the config's. */
+enum { DX_FAIL_RUNTIME = 1, DX_FAIL_LOCKED, DX_FAIL_CONFIG };
+
 typedef struct dx_docrec {
     uint32_t num, root, run, source;
     const uint8_t *sketch; /* k bytes (mh_sketch), valid until the next write */
@@ -40,9 +50,10 @@ typedef struct dx_docrec {
 /* Open (creating if needed) the index at `path`, or a temporary one under
  * `tmpdir` (NULL: $TMPDIR or /tmp) when path is NULL.  `params` describes the
  * normalization and signature settings; an existing index built with other
- * settings is refused.  k is the signature length stored per document. */
+ * settings is refused.  k is the signature length stored per document.
+ * On failure: NULL, a message in err and DX_FAIL_* in *kind. */
 dx_index *dx_open(const char *path, const char *tmpdir, const char *params, int k,
-                  char *err, size_t errlen);
+                  char *err, size_t errlen, int *kind);
 /* Roll back everything since open (unless committed), unlock, free. */
 void dx_close(dx_index *x);
 /* Commit the run. Returns 0, or -1 with a message. */
@@ -58,6 +69,10 @@ const char *dx_error(const dx_index *x);
 /* Exact hashes: returns 1 and *doc when known, 0 when not, -1 on error. */
 int dx_exact_get(dx_index *x, const uint8_t h[16], uint32_t *doc);
 int dx_exact_put(dx_index *x, const uint8_t h[16], uint32_t doc);
+
+/* Texts before line removal: same contract as the exact hashes. */
+int dx_text_get(dx_index *x, const uint8_t h[16], uint32_t *doc);
+int dx_text_put(dx_index *x, const uint8_t h[16], uint32_t doc);
 
 /* Band entries.  dx_band_find appends the documents whose band hash equals
  * bh to out[*n] (up to max) and returns 0, or -1 on error. */

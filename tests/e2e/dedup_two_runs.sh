@@ -22,7 +22,7 @@ sleep 0.5
 if "$DOCCLEAN" run -q -c c.ini -o o3.jsonl run2.jsonl 2> err.txt; then
   echo "second process on a locked index was not refused"; exit 1
 fi
-grep -q "in use by another docclean process" err.txt || { cat err.txt; exit 1; }
+grep -q "is busy: it is in use by another process" err.txt || { cat err.txt; exit 1; }
 wait $holder
 # ... and accepted once the lock is released; everything is now a duplicate.
 "$DOCCLEAN" run -q -c c.ini -o o3.jsonl --rejects r3.jsonl run2.jsonl
