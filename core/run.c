@@ -1060,6 +1060,19 @@ static uint64_t pass_done(const run_state *st, uint64_t seen, uint64_t input_pos
     return st->mode == PASS_MAIN && st->use_spool ? seen : input_pos;
 }
 
+/* Start one of the run's threads.  Under a tight address-space limit
+ * (ulimit -v) pthread_create fails; a run without its reader or writer
+ * cannot go on, and nothing of it was published yet, so it ends here with
+ * a runtime error (its temporaries are removed by the next run). */
+static void start_thread(pthread_t *t, void *(*fn)(void *), void *arg, const char *what)
+{
+    int e = pthread_create(t, NULL, fn, arg);
+    if (e == 0) return;
+    dc_log_core(DC_LOG_ERROR, "cannot start the %s thread: %s (is the address space limited, ulimit -v?)",
+                what, strerror(e));
+    _exit(DC_EXIT_RUNTIME);
+}
+
 static int run_pass(run_state *st, sinks *k)
 {
     st->qcap = st->window;
@@ -1078,16 +1091,15 @@ static int run_pass(run_state *st, sinks *k)
     pthread_t *w = dc_xcalloc((size_t)nw, sizeof *w);
     spool_ctx sc;
     memset(&sc, 0, sizeof sc);
-    pthread_create(&rd, NULL, st->mode == PASS_MAIN && st->use_spool ? spool_reader_main : reader_main,
-                   st);
-    for (int i = 0; i < nw; i++) pthread_create(&w[i], NULL, worker_main, st);
+    start_thread(&rd, st->mode == PASS_MAIN && st->use_spool ? spool_reader_main : reader_main, st, "reader");
+    for (int i = 0; i < nw; i++) start_thread(&w[i], worker_main, st, "worker");
     pthread_t wr;
     writer_arg wa = {st, k};
     st->wq_head = st->wq_tail = NULL;
     st->wq_done = 0;
     st->spool_write_failed = 0;
     int use_writer = k || (st->mode == PASS_PREPASS && st->use_spool);
-    if (use_writer) pthread_create(&wr, NULL, writer_main, &wa);
+    if (use_writer) start_thread(&wr, writer_main, &wa, "writer");
     int rc = 0;
     dc_progress prog;
     char label[160];
@@ -1446,7 +1458,7 @@ static void signals_start(sig_ctx *sc, run_state *st, sigset_t *old)
     sigaddset(&sc->set, SIGTERM);
     sigaddset(&sc->set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &sc->set, old);
-    pthread_create(&sc->thread, NULL, signal_main, sc);
+    start_thread(&sc->thread, signal_main, sc, "signal");
 }
 
 /* Stop the signal thread; a signal that came and was not acted on stays
