@@ -7,7 +7,10 @@
 # blank lines; linejoin (default options) runs over them, and the script
 # prints the share of layout breaks joined (goal >= 95%) and of real line
 # breaks kept (goal >= 97%).  Also: every clean document is left unchanged.
-# SEEDS=N (default 20) and CLEAN="files..." choose the input.
+# SEEDS=N (default 20) and CLEAN="files..." choose the input.  The held-out
+# documents (tests/fixtures/linejoin/frag-heldout, never tuned on) are scored
+# with CLEAN="$PWD/tests/fixtures/linejoin/frag-heldout/held*.txt"; report them
+# separately.
 set -euo pipefail
 BUILD=${1:-build}
 SRC=$(cd "$(dirname "$0")/.." && pwd)

@@ -297,6 +297,61 @@ int lj_frag_bare(const unsigned char *s, const lj_line *l)
     return 1;
 }
 
+/* An enumerated sub-heading may end in an outcome instead of a title word:
+ * （一）办学条件持续改善 / 教师队伍不断加强 - a subject, an adverb of
+ * progress and a verb.  The same words make an instruction in a list item
+ * (1.各校要进一步改善 / 办学条件，), so the adverb must follow the subject
+ * directly, not a modal verb (要 应 须 ...).  Word lists, UTF-8. */
+static const char *const progress_adverbs[] = {
+    "持续", "不断", "稳步", "逐步", "深入", "扎实", "全面", "切实", "有效", "明显",
+    "显著", "大幅", "日益", "更加", "有序", "积极", "大力", "着力", "全力", "快速",
+    "平稳", "整体", "普遍", "进一步", NULL};
+static const char *const outcome_verbs[] = {
+    "改善", "加强", "提升", "提高", "推进", "完善", "落实", "开展", "增强", "优化",
+    "健全", "深化", "巩固", "扩大", "规范", "改进", "夯实", "拓展", "发展", "增长",
+    "好转", "上升", "下降", "加快", "强化", "创新", "实施", "推动", "见效", "彰显",
+    "凸显", "突破", NULL};
+static const char *const modals[] = {"要", "应", "须", "需", "将", "必", "能", "可", "得", NULL};
+
+/* Does buf[0..n) end with one of the words; which length did it match? */
+static size_t ends_with_word(const char *buf, size_t n, const char *const *words)
+{
+    for (size_t w = 0; words[w]; w++) {
+        size_t k = strlen(words[w]);
+        if (k <= n && memcmp(buf + n - k, words[w], k) == 0) return k;
+    }
+    return 0;
+}
+
+/* Is the logical line from L->first to line a a sub-heading ending in
+ * subject + adverb + verb?  The text is gathered without white space into
+ * a small buffer (only bare headings of at most title_max_chars get here). */
+static int ends_in_outcome(const unsigned char *s, const lj_frag_logical *L, const lj_line *a)
+{
+    char buf[256];
+    size_t n = 0;
+    for (size_t p = L->first->cstart; p < a->cend && n < sizeof buf;) {
+        size_t cl;
+        uint32_t c = dc_utf8_decode(s, a->cend, p, &cl);
+        if (!dc_is_space(c) && c != '\n' && c != '\r') {
+            if (n + cl > sizeof buf) return 0;
+            memcpy(buf + n, s + p, cl);
+            n += cl;
+        }
+        p += cl;
+    }
+    size_t v = ends_with_word(buf, n, outcome_verbs);
+    if (!v) return 0;
+    size_t d = ends_with_word(buf, n - v, progress_adverbs);
+    if (!d) return 0;
+    size_t rest = n - v - d; /* the subject (and the marker) before the adverb */
+    if (rest < 2 * 3 + 1 || ends_with_word(buf, rest, modals)) return 0;
+    uint32_t before;
+    size_t cl;
+    before = dc_utf8_decode_back((const unsigned char *)buf, 0, rest, &cl);
+    return dc_is_han(before);
+}
+
 int lj_frag_decide(const unsigned char *s, const lj_frag_opts *o, const lj_block *k,
                    const lj_frag_logical *L, const lj_line *a, const lj_line *b, size_t bi,
                    size_t gap)
@@ -317,6 +372,10 @@ int lj_frag_decide(const unsigned char *s, const lj_frag_opts *o, const lj_block
         (L->is_doc_first || L->first->structural) && dc_is_han(al) &&
         (dc_is_han(bf) || is_digit(bf)) &&
         is_title_word(a->nchars == 1 ? L->before_a : before, al))
+        return LJ_FRAG_KEEP;
+    if (L->bare && L->open_brackets == 0 && L->nchars <= o->title_max_chars &&
+        L->first->structural && !L->first->table && dc_is_han(al) &&
+        (dc_is_han(bf) || is_digit(bf)) && ends_in_outcome(s, L, a))
         return LJ_FRAG_KEEP;
     if (is_ascii_alnum(al) && is_ascii_alnum(bf) && !(is_digit(al) && is_digit(bf)) &&
         !is_lone_mask(s, a) && !is_lone_mask(s, b))

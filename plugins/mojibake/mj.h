@@ -132,13 +132,17 @@ typedef struct mj_fix {
     int64_t gain;  /* cost(original) - cost(repair) */
     int dropped;   /* bytes dropped */
     int highbits;  /* high bits restored */
+    int marks_restored; /* of them, on a '!' or '?' next to Han: the mark
+                           was a lead byte (byte-level evidence) */
 } mj_fix;
 
 /* GBK byte misalignment: re-encode cps[0..n) as GBK, search the byte edits
  * (drop a byte, restore a stripped high bit) for the cheapest decoding.
+ * marks_are_symptoms: the document is known to be misaligned, so a lone
+ * '!' or '?' next to Han earns no bonus for being kept (see mj_misalign.c).
  * Returns 0 (fix filled) or -1 (not encodable / out of memory). */
 int mj_misalign_repair(const mj_model *m, const uint32_t *cps, size_t n,
-                       int allow_highbit, mj_fix *fix);
+                       int allow_highbit, int marks_are_symptoms, mj_fix *fix);
 
 /* Classic whole-run mojibake.  Each returns 0 with fix filled when the
  * re-decoded text is valid, or -1.  The caller judges the gain. */

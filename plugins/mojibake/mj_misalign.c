@@ -57,15 +57,49 @@ static int emit_cost(const mj_model *m, uint32_t cp, int32_t *cost)
     return 1;
 }
 
+/* A '!' or '?' next to Han inside a misalignment window is usually a lead
+ * byte that lost its high bit (A1 B1 ” became 21 B1 ...) or the decoder's
+ * stand-in for a byte it could not pair: it is a symptom, so it earns no
+ * bonus for being kept.  Without this an ASCII mark is among the cheapest
+ * characters there are and the untouched text wins even where the re-paired
+ * bytes read far better.  (Only these two marks: letters, digits, ';' and
+ * '@' next to Han are ordinary in clean text too often; a mark next to
+ * another ASCII mark, "?!" or "??", is typed punctuation or a lost
+ * character's stand-in, not a lead byte.  After the ")" of a pinyin
+ * annotation on a Han base the mark counts as next to Han.)  One flag per
+ * GBK byte of cps, 1 where the ASCII byte is such a mark. */
+static unsigned char *symptom_marks(const uint32_t *cps, size_t n, size_t nb, int on)
+{
+    unsigned char *f = calloc(nb + 1, 1);
+    if (!f || !on) return f;
+    for (size_t k = 0, i = 0; k < n && i < nb; k++) {
+        uint32_t c = cps[k];
+        int alone = !(k > 0 && cps[k - 1] < 0x80) && !(k + 1 < n && cps[k + 1] < 0x80);
+        if ((c == '!' || c == '?') && (alone || (k > 0 && cps[k - 1] == ')')) &&
+            ((k > 0 && mj_is_han(cps[k - 1])) || (k + 1 < n && mj_is_han(cps[k + 1])) ||
+             (k > 0 && cps[k - 1] == ')')))
+            f[i] = 1;
+        i += c < 0x80 ? 1 : 2;
+    }
+    return f;
+}
+
+/* The cost of an emitted ASCII byte: no bonus for a symptom mark. */
+static int32_t ascii_cost(const mj_model *m, unsigned x, int symptom)
+{
+    return symptom ? mj_char_cost(m, x) : mj_char_cost(m, x) - MJ_BONUS;
+}
+
 int mj_misalign_repair(const mj_model *m, const uint32_t *cps, size_t n,
-                       int allow_highbit, mj_fix *fix)
+                       int allow_highbit, int marks_are_symptoms, mj_fix *fix)
 {
     unsigned char *b;
     size_t nb;
     memset(fix, 0, sizeof *fix);
     if (mj_encode_gbk(m->t, cps, n, &b, &nb) != 0) return -1;
     mj_step *st = malloc((nb + 1) * sizeof *st);
-    if (!st) { free(b); return -1; }
+    unsigned char *sym = symptom_marks(cps, n, nb, marks_are_symptoms);
+    if (!st || !sym) { free(st); free(sym); free(b); return -1; }
     for (size_t i = 0; i <= nb; i++) st[i] = (mj_step){MJ_INF, -1, 0, 0};
     st[0].cost = 0;
     for (size_t i = 0; i < nb; i++) {
@@ -74,7 +108,7 @@ int mj_misalign_repair(const mj_model *m, const uint32_t *cps, size_t n,
         unsigned x = b[i];
         /* The original pairing first: ties keep the text as it was. */
         if (x < 0x80) {
-            if (emit_cost(m, x, &c)) relax(st, i, i + 1, c, x, 0);
+            relax(st, i, i + 1, ascii_cost(m, x, sym[i]), x, 0);
         } else if (i + 1 < nb) {
             uint32_t cp = mj_gbk_pair(m->t, x, b[i + 1]);
             if (cp && emit_cost(m, cp, &c)) relax(st, i, i + 2, c, cp, 0);
@@ -89,15 +123,23 @@ int mj_misalign_repair(const mj_model *m, const uint32_t *cps, size_t n,
     size_t nout = 0;
     for (int32_t j = (int32_t)nb; j > 0; j = st[j].from) nout += st[j].cp != 0;
     fix->cps = malloc((nout + 1) * sizeof *fix->cps);
-    if (!fix->cps) { free(st); free(b); return -1; }
+    if (!fix->cps) { free(st); free(sym); free(b); return -1; }
     fix->ncps = nout;
     size_t k = nout;
     for (int32_t j = (int32_t)nb; j > 0; j = st[j].from) {
         if (st[j].cp) fix->cps[--k] = st[j].cp;
         if (st[j].edit == 1) fix->dropped++;
         if (st[j].edit == 2) fix->highbits++;
+        if (st[j].edit == 2 && sym[st[j].from]) fix->marks_restored++;
     }
-    fix->gain = mj_text_cost(m, cps, n) - st[nb].cost;
+    /* the untouched text, scored as the search scores it */
+    int64_t orig = 0;
+    for (size_t k = 0, i = 0; k < n; k++) {
+        orig += cps[k] < 0x80 ? ascii_cost(m, cps[k], sym[i]) : mj_char_cost(m, cps[k]) - MJ_BONUS;
+        i += cps[k] < 0x80 ? 1 : 2;
+    }
+    fix->gain = orig - st[nb].cost;
+    free(sym);
     free(st);
     free(b);
     return 0;

@@ -222,6 +222,8 @@ typedef struct mj_run {
     dc_edits *e;
     dc_doc *doc;
     int64_t runs, dropped, highbits, utf8, latin1, big5, unrec;
+    int misaligned; /* -1 not yet known, else: the document shows strong
+                       signs of misalignment (doc_is_misaligned) */
 } mj_run;
 
 static int add_edit(const mojibake *mb, mj_run *r, const mj_doc *d, size_t lo, size_t hi,
@@ -526,6 +528,42 @@ static int sign_at(const mojibake *mb, const mj_doc *d, size_t i, int any_weak)
     return SIGN_NONE;
 }
 
+/* Is the whole document visibly misaligned: at least MJ_DOC_STRONG strong
+ * signs (private use, U+FFFD, ideographic description characters; not box
+ * drawing, which a drawn table has too)?  Then a lone '!' or '?' next to
+ * Han is far likelier a lead byte that lost its high bit than the typed
+ * mark it is in clean pages.  Asked lazily, only for a window that holds
+ * such a mark, and cached for the document; the scan is one table lookup
+ * per character and stops at the MJ_DOC_STRONG-th sign. */
+#define MJ_DOC_STRONG 3
+static int doc_is_misaligned(const mojibake *mb, mj_run *r)
+{
+    if (r->misaligned >= 0) return r->misaligned;
+    const unsigned char *s = (const unsigned char *)r->doc->text;
+    size_t n = r->doc->len, i = 0, l;
+    int strong = 0;
+    uint32_t cp;
+    while (i < n && strong < MJ_DOC_STRONG) {
+        l = mj_get_utf8(s + i, n - i, &cp);
+        if (!l) { cp = 0xFFFD; l = 1; }
+        strong += cp <= 0xFFFF && mb->t->cls[cp] == MJ_C_STRONG;
+        i += l;
+    }
+    r->misaligned = strong >= MJ_DOC_STRONG;
+    return r->misaligned;
+}
+
+/* Does the window hold a lone '!' or '?' next to Han (see mj_misalign.c)? */
+static int has_mark_next_to_han(const mj_doc *d, size_t lo, size_t hi)
+{
+    for (size_t i = lo; i < hi; i++)
+        if ((d->cp[i] == '!' || d->cp[i] == '?') &&
+            ((i > lo && (is_han_at(d, i - 1) || d->cp[i - 1] == ')')) ||
+             (i + 1 < hi && is_han_at(d, i + 1))))
+            return 1;
+    return 0;
+}
+
 /* A window with a strong sign and at least one more sign is rewritten even
  * when the model gains nothing (its symptoms go); a lone private-use or
  * box-drawing character must buy its rewrite with a real gain, since such a
@@ -537,7 +575,9 @@ static int repair_window(const mojibake *mb, mj_run *r, mj_doc *d, size_t lo, si
     mj_fix best = {0}, fx;
     int have = 0;
     int is_utf8 = 0;
-    if (mb->misalign && mj_misalign_repair(&d->model, d->cp + lo, hi - lo, mb->highbit, &fx) == 0) {
+    int marks = has_mark_next_to_han(d, lo, hi) && doc_is_misaligned(mb, r);
+    if (mb->misalign &&
+        mj_misalign_repair(&d->model, d->cp + lo, hi - lo, mb->highbit, marks, &fx) == 0) {
         best = fx;
         have = 1;
     }
@@ -554,6 +594,11 @@ static int repair_window(const mojibake *mb, mj_run *r, mj_doc *d, size_t lo, si
     if (!have) return 0;
     int rc = 0;
     int64_t need = strength != SIGN_STRONG ? mb->min_gain : nsigns >= 2 ? INT64_MIN : 0;
+    /* A weak window whose repair turns a '!' or '?' next to Han back into
+     * a lead byte (21 -> A1: 為先!钡霓k -> 為先”的辦) in a document that is
+     * visibly misaligned has byte-level evidence, not only the model's
+     * word: a third of min_gain is enough. */
+    if (strength == SIGN_WEAK && !is_utf8 && best.marks_restored > 0) need = mb->min_gain / 3;
     if (best.gain > need) {
         rc = apply_fix(mb, r, d, lo, hi, &best,
                        is_utf8 ? "mojibake:utf8_as_gbk" : "mojibake:misalign");
@@ -627,6 +672,7 @@ static dc_verdict mojibake_process(void *inst, dc_doc *doc)
     size_t n = doc->len, p = 0, q;
     mj_run r = {0};
     r.doc = doc;
+    r.misaligned = -1;
     int rc = 0;
     /* next_sign() depends only on where it starts: the look-ahead that ends
      * a region has already found the next region's sign when the scan

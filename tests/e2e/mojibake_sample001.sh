@@ -22,18 +22,26 @@ def check(ok, what):
 strong = re.compile("[\ue000-\uf8ff\ufffd\u2ff0-\u2fff\u2500-\u257f\u3100-\u312f\u31a0-\u31bf]")
 check(len(strong.findall(src)) > 40, "input has strong mojibake (%d)" % len(strong.findall(src)))
 check(not strong.findall(out), "no strong mojibake left: %r" % strong.findall(out)[:5])
-check(st["misaligned_runs"] == 40, "misaligned_runs == 40 (got %s)" % st["misaligned_runs"])
+check(st["misaligned_runs"] == 45, "misaligned_runs == 45 (got %s)" % st["misaligned_runs"])
 check(st["unrecoverable_runs"] == 0 and st["latin1_runs"] == 0, "no other rule fired")
 # Lines without any sign of damage are untouched.
 sa, so = src.rstrip("\n").split("\n"), out.rstrip("\n").split("\n")
 check(len(sa) == len(so), "same number of lines")
 touched = sum(a != b for a, b in zip(sa, so))
-check(touched <= 40, "at most 40 lines changed (got %d)" % touched)
+check(touched <= 45, "at most 45 lines changed (got %d)" % touched)
 # Headings "（一）" .. "（六）" come back whole.
 heads = re.findall("^ （[一二三四五六]）", out, re.M)
 check(len(heads) >= 25, "repaired headings (got %d)" % len(heads))
+# A '!' or '?' right after Han (or a pinyin's ")") and before a non-ASCII
+# character is a lead byte that lost its high bit: 18 in the input, 9 left
+# before the symptom-mark fix, 4 now (the four where a byte of the next
+# character is lost as well, so restoring the mark's high bit alone pays less
+# than it costs).
+marks = re.compile(r'(?<=[\u3400-\u9fff)])[!?](?=[^\x00-\x7f，。、；：,])')
+check(len(marks.findall(src)) == 18, "marks in the input == 18 (got %d)" % len(marks.findall(src)))
+check(len(marks.findall(out)) <= 4, "marks left <= 4 (got %d)" % len(marks.findall(out)))
 h = hashlib.sha256(out.encode("utf-8")).hexdigest()
-want = "0d308d3db9c3f61581ed21993d00de4481f34b50c43ecac77da033bdd548659d"
+want = "9eecf520bfa405ae082721dbc11efea91b1fe39552675f6790c2a26636fa0f76"
 check(h == want, "output sha256 %s" % h)
 sys.exit(fail)
 PY

@@ -23,7 +23,9 @@ ann = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)"
 p, mp = counters("p.json"), counters("mp.json")
 check(p["annotations_stripped"] == 2291, "alone: 2291 annotations stripped (got %d)" % p["annotations_stripped"])
 check(p["residue_stripped"] == 23, "alone: 23 residue annotations (got %d)" % p["residue_stripped"])
-check(mp["annotations_stripped"] == 2304, "after mojibake: 2304 stripped (got %d)" % mp["annotations_stripped"])
+# 2305: one more than before the misalignment fix for lone !/? marks, whose
+# repairs put one more annotation back on a Han base.
+check(mp["annotations_stripped"] == 2305, "after mojibake: 2305 stripped (got %d)" % mp["annotations_stripped"])
 for name in ("p.out", "mp.out"):
     left = ann.findall(open(name, encoding="utf-8").read())
     check(not left, "%s: no annotation left %r" % (name, left[:5]))

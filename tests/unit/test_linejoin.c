@@ -429,6 +429,20 @@ static void test_fragment_attachment_signature(void **s)
         "请各校按时报送，联系电话：0371-12345678。\n附件：\n学校安全检查清单\nXX县教育局\n2024年2月26日\n");
 }
 
+static void test_fragment_heading_ends_in_verb(void **s)
+{
+    (void)s;
+    /* an enumerated sub-heading whose last word is a verb (改善, 提升), not
+     * a title word, still ends its line when the paragraph follows; a list
+     * item that ends in such a verb inside a sentence goes on */
+    expect_plugin_output(NULL,
+        "（一）校园\n环境持续\n改善\n今年新建\n食堂\n1\n所，\n操场\n2\n块。\n（二）教学\n质量稳步提升\n期末\n平均分\n提高了\n5\n分。\n",
+        "（一）校园环境持续改善\n今年新建食堂1所，操场2块。\n（二）教学质量稳步提升\n期末平均分提高了5分。\n");
+    expect_plugin_output(NULL,
+        "1.各校要\n进一步\n改善\n办学条件，\n新建\n食堂\n1\n所；\n2.稳步\n提升\n教学质量，\n平均分\n提高\n5\n分。\n",
+        "1.各校要进一步改善办学条件，新建食堂1所；\n2.稳步提升教学质量，平均分提高5分。\n");
+}
+
 static void test_fragment_not_lists_or_verse(void **s)
 {
     (void)s;
@@ -474,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_fragment_structure_kept),
         cmocka_unit_test(test_fragment_signature_date),
         cmocka_unit_test(test_fragment_attachment_signature),
+        cmocka_unit_test(test_fragment_heading_ends_in_verb),
         cmocka_unit_test(test_fragment_not_lists_or_verse),
         cmocka_unit_test(test_fragment_options),
     };

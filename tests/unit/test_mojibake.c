@@ -258,7 +258,7 @@ static void test_repair_function(void **st)
     /* 辦 is DE 6B in GBK: " 。ㄒ唬┺k學" is "20 A1 A3 A8 D2 BB A3 A9 DE 6B 8C 57". */
     uint32_t in[] = {' ', 0x3002, 0x3112, 0x552C, 0x253A, 'k', 0x5B78};
     mj_fix fx;
-    assert_int_equal(mj_misalign_repair(&m, in, 7, 1, &fx), 0);
+    assert_int_equal(mj_misalign_repair(&m, in, 7, 1, 0, &fx), 0);
     uint32_t want[] = {' ', 0xFF08, 0x4E00, 0xFF09, 0x8FA6, 0x5B78}; /* " （一）辦學" */
     assert_int_equal(fx.ncps, 6);
     assert_memory_equal(fx.cps, want, sizeof want);
@@ -267,7 +267,7 @@ static void test_repair_function(void **st)
     free(fx.cps);
     /* Clean text: the search returns it unchanged. */
     uint32_t clean[] = {0x4E2D, 0x6587, 0x5B57, 0x7B26};
-    assert_int_equal(mj_misalign_repair(&m, clean, 4, 1, &fx), 0);
+    assert_int_equal(mj_misalign_repair(&m, clean, 4, 1, 0, &fx), 0);
     assert_int_equal(fx.ncps, 4);
     assert_memory_equal(fx.cps, clean, sizeof clean);
     assert_int_equal(fx.gain, 0);
