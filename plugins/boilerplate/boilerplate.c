@@ -35,6 +35,11 @@ typedef struct bp_instance {
     int collapse_blank;
     uint64_t *always_bits;  /* patterns without a prefilter literal */
     int c_lines, c_spans, c_docs, c_emptied, c_blank; /* summary counters */
+    bp_cues *cues;          /* cue vocabulary of the scored detector */
+    int scored, dump_features;
+    double threshold;
+    double cut_max_share;
+    int c_scored, c_cut_refused;
 } bp_instance;
 
 /* ---- options ---- */
@@ -55,6 +60,15 @@ static const dc_option_decl bp_options[] = {
      "where lines were removed, keep at most one blank line (none at the start/end)", NULL},
     {"drop_empty_after", DC_OPT_BOOL, "true",
      "drop a document left with no text (reason 'boilerplate: nothing left')", NULL},
+    {"scored", DC_OPT_BOOL, "true",
+     "after the profile rules, remove lines the fitted line model scores as site furniture", NULL},
+    {"threshold", DC_OPT_DOUBLE, "0",
+     "junk probability at or above which the scored detector removes a line (0 = the model's fitted value)",
+     NULL},
+    {"cut_max_share", DC_OPT_DOUBLE, "0.34",
+     "a cut_to_end rule never cuts more than this share of the document's sentence-rich lines", NULL},
+    {"dump_features", DC_OPT_BOOL, "false",
+     "log every line's feature row at debug level (input of scripts/fit-bp-model.py)", NULL},
     {NULL, 0, NULL, NULL, NULL}};
 
 /* ---- loading ---- */
@@ -123,7 +137,7 @@ static void configure_rules(bp_instance *bp, const dc_options *o) {
                        bp->set.profiles[R->profile].tags_rule == (int)r ||
                        bp->set.profiles[R->profile].teaser_rule == (int)r;
         if (is_title) R->enabled = fam_title;
-        else if (R->action == BP_DROP_LINE) R->enabled = fam_drop;
+        else if (R->action == BP_DROP_LINE || R->action == BP_BLOCK) R->enabled = fam_drop;
         else if (R->action == BP_CUT_TO_END) R->enabled = fam_cut;
         else R->enabled = fam_inline;
         for (size_t k = 0; k < ndis; k++)
@@ -135,12 +149,15 @@ static void configure_rules(bp_instance *bp, const dc_options *o) {
     bp->c_docs = h->counter_register(bp->stage, "docs_changed");
     bp->c_emptied = h->counter_register(bp->stage, "docs_emptied");
     bp->c_blank = h->counter_register(bp->stage, "blank_lines_removed");
+    bp->c_scored = h->counter_register(bp->stage, "scored_lines_removed");
+    bp->c_cut_refused = h->counter_register(bp->stage, "cuts_refused");
 }
 
 static void bp_destroy(void *inst) {
     bp_instance *bp = inst;
     if (!bp) return;
     bp_set_free(&bp->set);
+    bp_cues_free(bp->cues);
     free(bp->always_bits);
     free(bp);
 }
@@ -154,6 +171,16 @@ static void *bp_create(const dc_host *host, dc_stage *stage, const dc_options *o
     bp->drop_empty = host->opt_bool(o, "drop_empty_after");
     bp->ignore_pinyin = host->opt_bool(o, "ignore_pinyin");
     bp->collapse_blank = host->opt_bool(o, "collapse_blank_lines");
+    bp->scored = host->opt_bool(o, "scored");
+    bp->dump_features = host->opt_bool(o, "dump_features");
+    bp->threshold = host->opt_double(o, "threshold");
+    if (bp->threshold <= 0) bp->threshold = bp_score_default_threshold();
+    bp->cut_max_share = host->opt_double(o, "cut_max_share");
+    if ((bp->scored || bp->dump_features) && !(bp->cues = bp_cues_new())) {
+        snprintf(err, errlen, "cannot build the cue vocabulary");
+        bp_destroy(bp);
+        return NULL;
+    }
     if (load_profiles(bp, o, err, errlen) < 0 || bp_set_finish(&bp->set, err, errlen) < 0) {
         bp_destroy(bp);
         return NULL;
@@ -181,6 +208,12 @@ typedef struct bp_line {
     int rule;          /* removing rule, -1 = kept                 */
 } bp_line;
 
+/* Line rules besides a profile rule index: */
+#define BP_SCORED (-3) /* removed by the scored detector (label in st->why) */
+#define BP_WHY_LEN 96
+
+static int line_removed(const bp_line *L) { return L->rule >= 0 || L->rule == BP_SCORED; }
+
 typedef struct bp_span {
     size_t off, len;
     int rule;
@@ -202,6 +235,7 @@ typedef struct bp_doc_state {
     char *viewbuf;
     size_t *viewmap;
     size_t viewcap;
+    char (*why)[BP_WHY_LEN]; /* per line: explain label of a scored removal */
 } bp_doc_state;
 
 static void on_hit(void *ctx, int id) {
@@ -685,12 +719,12 @@ static void drop_teasers(bp_doc_state *st, const char *t) {
 static void collapse_blank_runs(bp_doc_state *st, size_t cut) {
     size_t n = cut < st->nlines ? cut : st->nlines;
     for (size_t i = 0; i < n;) {
-        int kept = st->lines[i].idx >= 0 && st->lines[i].rule < 0;
+        int kept = st->lines[i].idx >= 0 && !line_removed(&st->lines[i]);
         if (kept) { i++; continue; }
         size_t j = i;
         int removed = 0;
-        while (j < n && !(st->lines[j].idx >= 0 && st->lines[j].rule < 0))
-            removed |= st->lines[j++].rule >= 0;
+        while (j < n && !(st->lines[j].idx >= 0 && !line_removed(&st->lines[j])))
+            removed |= line_removed(&st->lines[j++]);
         removed |= j == n && cut < st->nlines; /* blank lines before a cut */
         if (removed) {
             int inner = i > 0 && j < n; /* kept text on both sides */
@@ -704,6 +738,102 @@ static void collapse_blank_runs(bp_doc_state *st, size_t cut) {
         }
         i = j;
     }
+}
+
+/* ---- guard rails, block rules ---- */
+
+static void shape_of(const bp_doc_state *st, const char *t, size_t i, bp_shape *sh) {
+    const bp_line *L = &st->lines[i];
+    bp_line_shape(t + L->ts, L->te - L->ts, sh);
+}
+
+/* May a cut_to_end rule that matched line `at` cut the rest of the
+ * document?  Only when what follows looks like a list (no run of three
+ * sentence-rich lines), the line is past the header zone, and the cut takes
+ * at most cut_max_share of the document's sentence-rich lines.  One
+ * misplaced heading must never take the body with it. */
+static int cut_allowed(const bp_instance *bp, const bp_doc_state *st, const char *t, size_t at) {
+    const bp_line *L = &st->lines[at];
+    const bp_profile *P = &st->set->profiles[st->set->rules[L->rule].profile];
+    if (L->idx < P->header_lines) return 0;
+    size_t rich_all = 0, rich_after = 0, run = 0, max_run = 0;
+    for (size_t i = 0; i < st->nlines; i++) {
+        if (st->lines[i].idx < 0) continue;
+        bp_shape sh;
+        shape_of(st, t, i, &sh);
+        rich_all += sh.rich;
+        if (i <= at) continue;
+        rich_after += sh.rich;
+        run = sh.rich ? run + 1 : 0;
+        if (run > max_run) max_run = run;
+    }
+    if (max_run >= 3) return 0;
+    return rich_after == 0 || (double)rich_after <= bp->cut_max_share * (double)rich_all;
+}
+
+/* A block rule matched line `at` (a heading such as 小编推荐): the short,
+ * title-like lines after it go too, up to the next blank line or
+ * sentence-rich line.  Returns the first line after the block. */
+static size_t drop_block(bp_doc_state *st, const char *t, size_t at) {
+    size_t i = at + 1;
+    for (; i < st->nlines; i++) {
+        bp_line *L = &st->lines[i];
+        if (L->idx < 0) break;
+        bp_shape sh;
+        shape_of(st, t, i, &sh);
+        if (sh.rich || sh.chars > 40 || sh.ends_sentence) break;
+        if (L->rule < 0) L->rule = st->lines[at].rule;
+    }
+    return i;
+}
+
+/* ---- scored detector ---- */
+
+/* Score the lines the rules kept; remove those at or above the threshold,
+ * except prose (two or more sentences, 30+ Han characters): a fitted model
+ * may be wrong about a paragraph, and losing one costs more than a
+ * leftover.  With dump_features, log every row for the fitting script. */
+static void score_lines(const bp_instance *bp, bp_doc_state *st, const dc_doc *doc, size_t cut) {
+    const char *t = doc->text;
+    size_t n = st->nonempty;
+    if (!n) return;
+    bp_lineref *refs = malloc(n * sizeof *refs);
+    size_t *at = malloc(n * sizeof *at);
+    float *X = malloc(n * BP_NFEAT * sizeof *X);
+    float *f2 = malloc(n * BP_NFEAT2 * sizeof *f2);
+    double *p = malloc(n * sizeof *p);
+    size_t k = 0;
+    for (size_t i = 0; i < st->nlines && k < n; i++) {
+        const bp_line *L = &st->lines[i];
+        if (L->idx < 0) continue;
+        refs[k] = (bp_lineref){t + L->ts, L->te - L->ts, i >= cut || line_removed(L)};
+        at[k++] = i;
+    }
+    bp_features_doc(bp->cues, refs, n, X);
+    bp_score_doc(X, refs, n, p, f2);
+    if (bp->dump_features)
+        for (size_t j = 0; j < n; j++) {
+            char row[BP_NFEAT * 12], *w = row;
+            for (int f = 0; f < BP_NFEAT; f++)
+                w += snprintf(w, sizeof row - (size_t)(w - row), "\t%.4g", X[j * BP_NFEAT + f]);
+            bp->host->log(bp->stage, DC_LOG_DEBUG, "features\t%s\t%zu\t%d%s", doc->id, j,
+                          refs[j].removed, row);
+        }
+    for (size_t j = 0; bp->scored && j < n; j++) {
+        if (refs[j].removed || p[j] < bp->threshold) continue;
+        const float *x = X + j * BP_NFEAT;
+        if (x[5] >= 0.5f && x[1] >= 0.3f) continue; /* prose guard */
+        if (!st->why) st->why = calloc(st->nlines, sizeof *st->why);
+        char ev[BP_WHY_LEN - 16];
+        bp_score_evidence(x, f2 + j * BP_NFEAT2, ev, sizeof ev);
+        snprintf(st->why[at[j]], BP_WHY_LEN, "score:%.2f %s", p[j], ev);
+        st->lines[at[j]].rule = BP_SCORED;
+    }
+    free(refs);
+    free(at);
+    free(X);
+    free(f2);
+    free(p);
 }
 
 /* ---- edits ---- */
@@ -727,6 +857,13 @@ static int emit_edits(bp_instance *bp, bp_doc_state *st, dc_doc *doc, size_t cut
             h->counter_add(bp->stage, bp->c_blank, 1);
             continue;
         }
+        if (L->rule == BP_SCORED) {
+            if (L->off + L->len == doc->len) h->edits_replace(e, L->off, L->len, "", 0, st->why[i]);
+            else h->edits_delete_line(e, L->off, st->why[i]);
+            h->counter_add(bp->stage, bp->c_scored, 1);
+            lines++;
+            continue;
+        }
         if (L->rule < 0) continue;
         /* The host's delete_line takes the newline *before* a last line that
          * has none, which would overlap a dropped line above it: delete only
@@ -742,7 +879,7 @@ static int emit_edits(bp_instance *bp, bp_doc_state *st, dc_doc *doc, size_t cut
     size_t last_end = 0;
     for (size_t k = 0; k < st->nspans; k++) {
         const bp_span *sp = &st->spans[k];
-        if (sp->off < last_end || sp->off >= limit || st->lines[sp->line].rule >= 0)
+        if (sp->off < last_end || sp->off >= limit || line_removed(&st->lines[sp->line]))
             continue; /* overlaps another span, or its line is removed */
         h->edits_replace(e, sp->off, sp->len, "", 0, S->rules[sp->rule].name);
         h->counter_add(bp->stage, S->rules[sp->rule].counter, 1);
@@ -794,14 +931,21 @@ static dc_verdict bp_process(void *inst, dc_doc *doc) {
     size_t cut = st.nlines;
     for (size_t i = 0; i < st.nlines; i++) {
         if (st.lines[i].idx < 0) continue;
-        if (classify_line(&st, doc->text, i) == BP_CUT_TO_END) {
-            cut = i;
-            break;
+        int action = classify_line(&st, doc->text, i);
+        if (action == BP_BLOCK) {
+            i = drop_block(&st, doc->text, i) - 1;
+        } else if (action == BP_CUT_TO_END) {
+            if (cut_allowed(bp, &st, doc->text, i)) {
+                cut = i;
+                break;
+            }
+            bp->host->counter_add(bp->stage, bp->c_cut_refused, 1); /* the heading alone goes */
         }
     }
     drop_repeated_title(&st, doc->text);
     drop_title_tags(&st, doc->text);
     drop_teasers(&st, doc->text);
+    if (bp->scored || bp->dump_features) score_lines(bp, &st, doc, cut);
     if (bp->collapse_blank) collapse_blank_runs(&st, cut);
     int applied = emit_edits(bp, &st, doc, cut);
     dc_verdict v = applied < 0 ? DC_ERROR : DC_KEEP;
@@ -817,6 +961,7 @@ static dc_verdict bp_process(void *inst, dc_doc *doc) {
     free(st.spans);
     free(st.viewbuf);
     free(st.viewmap);
+    free(st.why);
     return v;
 }
 
