@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fit the boilerplate stage's scored line detector and write plugins/boilerplate/bp_model.h.
 
-usage: fit-bp-model.py [--docclean BUILD/docclean] [--pages DIR] [--out FILE] [--budget SHARE] [--l2 LAMBDA]
+usage: fit-bp-model.py [--docclean BUILD/docclean] [--pages DIR] [--out FILE] [--budget SHARE] [--l2 LAMBDA] [--cv K] [--stages 1|2]
 
 Runs the default pipeline with `[boilerplate] dump_features = true, scored = false` over DIR/raw (pages-dev),
 reads the feature row the stage logs for every non-empty line, and pairs it with the gold label of that line
@@ -18,11 +18,12 @@ Plain Python (Newton's method), no numpy needed.
 import math, os, re, subprocess, sys, tempfile
 
 NFEAT2 = 6
+STAGES = 2
 
 
 def parse_args(argv):
     a = {"docclean": "build/docclean", "pages": "../shared/pages-dev", "out": "plugins/boilerplate/bp_model.h",
-         "budget": 0.002, "l2": 1.0}
+         "budget": 0.002, "l2": 1.0, "cv": 0, "stages": 2}
     i = 0
     while i < len(argv):
         k = argv[i].lstrip("-")
@@ -130,24 +131,63 @@ def stage2_rows(rows, w1):
     return out
 
 
-def main(argv):
-    a = parse_args(argv)
-    docs = dump_rows(a)
-    pages, skipped = labelled(a, docs)
+def fit_pages(pages, l2):
     X1, y1 = [], []
     for rows in pages.values():
         for lab, rm, x in rows:
             if lab in ("B", "C"):
                 X1.append(x), y1.append(1.0 if lab == "B" else 0.0)
-    w1 = fit_logistic(X1, y1, a["l2"])
-    X2, y2, guard, labs = [], [], [], []
+    w1 = fit_logistic(X1, y1, l2)
+    X2, y2, guard = [], [], []
     for rows in pages.values():
         for (lab, rm, x), f in zip(rows, stage2_rows(rows, w1)):
             if rm or lab not in ("B", "C"):
                 continue
             X2.append(f), y2.append(1.0 if lab == "B" else 0.0)
             guard.append(x[5] >= 0.5 and x[1] >= 0.3)
-    w2 = fit_logistic(X2, y2, a["l2"])
+    # --stages 1: stage 2 passes the stage-1 probability through unchanged
+    w2 = fit_logistic(X2, y2, l2) if STAGES == 2 else [0.0, 4.0, 0.0, 0.0, 0.0, 0.0]
+    return w1, w2, X1, y1, X2, y2, guard
+
+
+def predict(rows, w1, w2):
+    """(p, label) of the lines the rules kept, prose-guarded lines left out."""
+    out = []
+    for (lab, rm, x), f in zip(rows, stage2_rows(rows, w1)):
+        if rm or lab not in ("B", "C") or (x[5] >= 0.5 and x[1] >= 0.3):
+            continue
+        out.append((sigmoid(sum(p * q for p, q in zip(w2, f))), lab))
+    return out
+
+
+def cross_validate(pages, k, l2):
+    """k folds of whole pages (tune sites held out in turn): what the model does on pages it did not see."""
+    names = sorted(pages)
+    preds = []
+    for fold in range(k):
+        train = {n: pages[n] for i, n in enumerate(names) if i % k != fold}
+        w1, w2 = fit_pages(train, l2)[:2]
+        for i, n in enumerate(names):
+            if i % k == fold:
+                preds += predict(pages[n], w1, w2)
+    nb = sum(1 for _, l in preds if l == "B")
+    nc = sum(1 for rows in pages.values() for l, _, _ in rows if l == "C")
+    for t in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
+        jb = sum(1 for p, l in preds if p >= t and l == "B")
+        jc = sum(1 for p, l in preds if p >= t and l == "C")
+        sys.stderr.write("cv t=%.2f: junk left by rules removed %d/%d, content removed %d/%d (%.4f)\n"
+                         % (t, jb, nb, jc, nc, jc / max(1, nc)))
+
+
+def main(argv):
+    global STAGES
+    a = parse_args(argv)
+    STAGES = a["stages"]
+    docs = dump_rows(a)
+    pages, skipped = labelled(a, docs)
+    if a["cv"]:
+        cross_validate(pages, a["cv"], a["l2"])
+    w1, w2, X1, y1, X2, y2, guard = fit_pages(pages, a["l2"])
     ncontent = sum(1 for t in y1 if t == 0)
     scored = sorted(((sigmoid(sum(p * q for p, q in zip(w2, f))), t) for f, t, g in zip(X2, y2, guard) if not g),
                     reverse=True)

@@ -112,7 +112,7 @@ int bp_is_generic(const bp_profile *p);
 /* ---- scored detector (bp_features.c, bp_score.c, bp_model.h) ---- */
 
 #define BP_NKINDS 13      /* furniture kinds of the cue vocabulary          */
-#define BP_FEAT_KIND0 28  /* first kind feature                             */
+#define BP_FEAT_KIND0 31  /* first kind feature                             */
 #define BP_NFEAT (BP_FEAT_KIND0 + BP_NKINDS)
 #define BP_NFEAT2 6       /* second stage: own score and the neighbours'    */
 
@@ -131,6 +131,8 @@ void bp_cues_scan(const bp_cues *c, const char *s, size_t n, unsigned char count
 typedef struct bp_shape {
     int chars, han, digits, latin, symbols, sentences, commas, separators;
     int ends_sentence, ends_colon, bullet;
+    int label_colon;  /* a ':' among the first few characters        */
+    int spaced;       /* runs of blanks between tokens               */
     int rich; /* sentence-rich: 15+ Han characters and a sentence end or two commas */
 } bp_shape;
 void bp_line_shape(const char *s, size_t n, bp_shape *sh);

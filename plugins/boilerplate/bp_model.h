@@ -6,56 +6,59 @@
  * Regenerate after changing bp_features.c:  python3 scripts/fit-bp-model.py
  */
 static const double bp_w1[BP_NFEAT] = {
-    -3.351514, /* bias */
-    -1.694524, /* han-len */
-    1.072727, /* very-short */
-    -0.995143, /* short */
-    0.393574, /* long */
-    0.136495, /* sentences */
-    -1.231525, /* commas */
-    -0.965048, /* ends-sentence */
-    -0.830979, /* ends-colon */
-    1.423635, /* digits */
-    2.247763, /* latin */
-    1.504146, /* symbols */
-    -0.179475, /* bullet */
-    -0.079163, /* separators */
-    0.992493, /* before-body */
-    1.376212, /* after-body */
-    0.765036, /* top */
-    -0.291911, /* title-like */
-    0.249372, /* site-name */
-    -0.547560, /* prev-prose */
-    -0.220009, /* next-prose */
-    0.237047, /* prev-cue */
-    0.044717, /* next-cue */
-    0.534292, /* prev-removed */
-    0.628756, /* next-removed */
-    1.747783, /* cue+short */
-    0.218586, /* cue+long */
-    1.548135, /* several-kinds */
-    -0.032049, /* account */
-    0.991276, /* paywall */
-    -0.210176, /* badge */
-    1.540658, /* meta */
-    1.096463, /* nav */
-    1.924868, /* share */
-    0.796773, /* counter */
-    2.106261, /* copyright */
-    0.350967, /* related */
-    3.995398, /* editor */
-    -0.645594, /* summary */
-    -1.042545, /* seo */
-    1.694129, /* site */
+    -3.456204, /* bias */
+    -0.988586, /* han-len */
+    0.757970, /* very-short */
+    -1.329886, /* short */
+    0.176605, /* long */
+    -0.352797, /* sentences */
+    -0.949043, /* commas */
+    -0.150689, /* ends-sentence */
+    -0.295082, /* ends-colon */
+    0.715928, /* digits */
+    0.677385, /* latin */
+    0.158502, /* symbols */
+    0.089015, /* bullet */
+    -0.222087, /* separators */
+    0.936678, /* before-body */
+    1.560783, /* after-body */
+    1.012927, /* top */
+    0.024982, /* title-like */
+    0.281487, /* site-name */
+    -0.861053, /* prev-prose */
+    -0.453521, /* next-prose */
+    0.324621, /* prev-cue */
+    -0.080971, /* next-cue */
+    0.593824, /* prev-removed */
+    0.555199, /* next-removed */
+    2.198436, /* cue+short */
+    1.218949, /* cue+long */
+    1.838118, /* several-kinds */
+    0.072390, /* label-value */
+    0.892964, /* spaced-tokens */
+    3.249401, /* no-han */
+    0.052855, /* account */
+    0.917608, /* paywall */
+    -0.192402, /* badge */
+    1.822207, /* meta */
+    1.131138, /* nav */
+    1.677965, /* share */
+    1.459909, /* counter */
+    2.145121, /* copyright */
+    -0.121106, /* related */
+    3.625785, /* editor */
+    0.703595, /* summary */
+    -0.491240, /* seo */
+    0.745369, /* site */
 };
 
 static const double bp_w2[BP_NFEAT2] = {
-    -1.055795, /* bias */
-    3.734197, /* own-logit/4 */
-    0.277576, /* neighbour-max */
-    -0.320288, /* neighbour-mean */
-    -0.015520, /* both-neighbours */
-    -0.917362, /* prose */
+    -1.094597, /* bias */
+    3.610882, /* own-logit/4 */
+    0.260166, /* neighbour-max */
+    -0.510391, /* neighbour-mean */
+    0.299417, /* both-neighbours */
+    -0.690292, /* prose */
 };
 
-#define BP_MODEL_THRESHOLD 0.6608
+#define BP_MODEL_THRESHOLD 0.7373
