@@ -748,27 +748,29 @@ static void shape_of(const bp_doc_state *st, const char *t, size_t i, bp_shape *
 }
 
 /* May a cut_to_end rule that matched line `at` cut the rest of the
- * document?  Only when what follows looks like a list (no run of three
- * sentence-rich lines), the line is past the header zone, and the cut takes
+ * document?  Returns NULL if so, else why not.  Only when what follows looks like a list (no run of three
+ * sentence-rich lines), the body has begun above it (a sentence-rich line:
+ * the header of a short page may be all of its first 12 lines), and the cut takes
  * at most cut_max_share of the document's sentence-rich lines.  One
  * misplaced heading must never take the body with it. */
-static int cut_allowed(const bp_instance *bp, const bp_doc_state *st, const char *t, size_t at) {
-    const bp_line *L = &st->lines[at];
-    const bp_profile *P = &st->set->profiles[st->set->rules[L->rule].profile];
-    if (L->idx < P->header_lines) return 0;
+static const char *cut_refusal(const bp_instance *bp, const bp_doc_state *st, const char *t,
+                               size_t at) {
     size_t rich_all = 0, rich_after = 0, run = 0, max_run = 0;
     for (size_t i = 0; i < st->nlines; i++) {
         if (st->lines[i].idx < 0) continue;
         bp_shape sh;
         shape_of(st, t, i, &sh);
         rich_all += sh.rich;
+        if (i == at && !rich_all) return "inside the header (no sentence-rich line above)";
         if (i <= at) continue;
         rich_after += sh.rich;
         run = sh.rich ? run + 1 : 0;
         if (run > max_run) max_run = run;
     }
-    if (max_run >= 3) return 0;
-    return rich_after == 0 || (double)rich_after <= bp->cut_max_share * (double)rich_all;
+    if (max_run >= 3) return "prose follows";
+    if (rich_after && (double)rich_after > bp->cut_max_share * (double)rich_all)
+        return "too large a share of the sentence-rich lines";
+    return NULL;
 }
 
 /* A block rule matched line `at` (a heading such as 小编推荐): the short,
@@ -935,11 +937,14 @@ static dc_verdict bp_process(void *inst, dc_doc *doc) {
         if (action == BP_BLOCK) {
             i = drop_block(&st, doc->text, i) - 1;
         } else if (action == BP_CUT_TO_END) {
-            if (cut_allowed(bp, &st, doc->text, i)) {
+            const char *why = cut_refusal(bp, &st, doc->text, i);
+            if (!why) {
                 cut = i;
                 break;
             }
             bp->host->counter_add(bp->stage, bp->c_cut_refused, 1); /* the heading alone goes */
+            bp->host->log(bp->stage, DC_LOG_DEBUG, "%s: %s: cut not applied: %s", doc->id,
+                          bp->set.rules[st.lines[i].rule].name, why);
         }
     }
     drop_repeated_title(&st, doc->text);
