@@ -791,6 +791,9 @@ static size_t drop_block(bp_doc_state *st, const char *t, size_t at) {
 
 /* ---- scored detector ---- */
 
+/* Two or more sentences and 30+ Han characters (features 5 and 1). */
+static int is_prose(const float *x) { return x[5] >= 0.5f && x[1] >= 0.3f; }
+
 /* Score the lines the rules kept; remove those at or above the threshold,
  * except prose (two or more sentences, 30+ Han characters): a fitted model
  * may be wrong about a paragraph, and losing one costs more than a
@@ -821,10 +824,19 @@ static void score_lines(const bp_instance *bp, bp_doc_state *st, const dc_doc *d
             bp->host->log(bp->stage, DC_LOG_DEBUG, "features\t%s\t%zu\t%d%s", doc->id, j,
                           refs[j].removed, row);
         }
-    for (size_t j = 0; bp->scored && j < n; j++) {
+    /* Only on pages that show site furniture: a line some rule removed, or
+     * two lines the model is sure of.  A clean document (a statute, an
+     * article) with one odd line keeps it. */
+    size_t ruled = 0, sure = 0;
+    for (size_t j = 0; j < n; j++) {
+        ruled += refs[j].removed;
+        sure += !refs[j].removed && p[j] >= bp->threshold && !is_prose(X + j * BP_NFEAT);
+    }
+    int furnished = ruled > 0 || sure >= 2;
+    for (size_t j = 0; bp->scored && furnished && j < n; j++) {
         if (refs[j].removed || p[j] < bp->threshold) continue;
         const float *x = X + j * BP_NFEAT;
-        if (x[5] >= 0.5f && x[1] >= 0.3f) continue; /* prose guard */
+        if (is_prose(x)) continue;
         if (!st->why) st->why = calloc(st->nlines, sizeof *st->why);
         char ev[BP_WHY_LEN - 16];
         bp_score_evidence(x, f2 + j * BP_NFEAT2, ev, sizeof ev);
