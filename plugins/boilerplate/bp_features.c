@@ -226,7 +226,7 @@ void bp_line_shape(const char *s, size_t n, bp_shape *sh) {
 static int site_name_shape(const char *s, size_t n, const bp_shape *sh) {
     if (sh->han < 2 || sh->han > 10 || sh->sentences || sh->commas) return 0;
     static const char *const ends[] = {"网", "網", "文库", "站", "之家", "百科", "文档", "资源",
-                                       "官网", "平台", "在线", "频道"};
+                                       "官网", "平台", "在线", "频道", "资料库"};
     for (size_t k = 0; k < sizeof ends / sizeof *ends; k++) {
         size_t l = strlen(ends[k]);
         if (n >= l && memcmp(s + n - l, ends[k], l) == 0) return 1;

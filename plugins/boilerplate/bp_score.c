@@ -59,24 +59,30 @@ void bp_score_doc(const float *X, const bp_lineref *lines, size_t n, double *p, 
     if (z != buf) free(z);
 }
 
-/* The strongest positive stage-1 terms, then the run evidence. */
-void bp_score_evidence(const float *x, const float *f2, char *out, size_t cap) {
-    int best[3] = {-1, -1, -1};
-    double val[3] = {0.3, 0.3, 0.3}; /* terms below this are not evidence */
-    for (int k = 1; k < BP_NFEAT; k++) {
-        double c = bp_w1[k] * x[k];
-        for (int j = 0; j < 3; j++)
-            if (c > val[j]) {
-                for (int m = 2; m > j; m--) best[m] = best[m - 1], val[m] = val[m - 1];
-                best[j] = k, val[j] = c;
-                break;
-            }
+/* Up to `want` features in [from, to) with the largest positive terms
+ * above `floor`, appended to out as "+name". */
+static size_t top_terms(const float *x, int from, int to, int want, double floor, char *out,
+                        size_t len, size_t cap) {
+    int used[BP_NFEAT] = {0};
+    for (int j = 0; j < want; j++) {
+        int best = -1;
+        double val = floor;
+        for (int k = from; k < to; k++)
+            if (!used[k] && bp_w1[k] * x[k] > val) best = k, val = bp_w1[k] * x[k];
+        if (best < 0) break;
+        used[best] = 1;
+        if (len < cap)
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "+" : "", bp_feature_names[best]);
     }
-    size_t len = 0;
+    return len;
+}
+
+/* The evidence of one removed line: the cue kinds that weigh most, then
+ * the strongest shape and position terms, then the run of junk around it. */
+void bp_score_evidence(const float *x, const float *f2, char *out, size_t cap) {
     out[0] = '\0';
-    for (int j = 0; j < 3 && best[j] >= 0; j++)
-        len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s%s", len ? "+" : "",
-                                bp_feature_names[best[j]]);
+    size_t len = top_terms(x, BP_FEAT_KIND0, BP_NFEAT, 2, 0.1, out, 0, cap);
+    len = top_terms(x, 1, BP_FEAT_KIND0, 2, 0.3, out, len, cap);
     double run = bp_w2[2] * f2[2] + bp_w2[3] * f2[3] + bp_w2[4] * f2[4];
     if (run > 0.5 && len < cap)
         len += (size_t)snprintf(out + len, cap - len, "%sin-junk-run", len ? "+" : "");
