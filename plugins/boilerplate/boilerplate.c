@@ -176,8 +176,7 @@ static void *bp_create(const dc_host *host, dc_stage *stage, const dc_options *o
     bp->threshold = host->opt_double(o, "threshold");
     if (bp->threshold <= 0) bp->threshold = bp_score_default_threshold();
     bp->cut_max_share = host->opt_double(o, "cut_max_share");
-    if ((bp->scored || bp->dump_features) && !(bp->cues = bp_cues_new())) {
-        snprintf(err, errlen, "cannot build the cue vocabulary");
+    if ((bp->scored || bp->dump_features) && !(bp->cues = bp_cues_new(err, errlen))) {
         bp_destroy(bp);
         return NULL;
     }
@@ -209,10 +208,10 @@ typedef struct bp_line {
 } bp_line;
 
 /* Line rules besides a profile rule index: */
-#define BP_SCORED (-3) /* removed by the scored detector (label in st->why) */
+#define BP_SCORED (-3) /* and below: removed by the scored detector, label st->why[BP_SCORED - rule] */
 #define BP_WHY_LEN 96
 
-static int line_removed(const bp_line *L) { return L->rule >= 0 || L->rule == BP_SCORED; }
+static int line_removed(const bp_line *L) { return L->rule >= 0 || L->rule <= BP_SCORED; }
 
 typedef struct bp_span {
     size_t off, len;
@@ -235,7 +234,9 @@ typedef struct bp_doc_state {
     char *viewbuf;
     size_t *viewmap;
     size_t viewcap;
-    char (*why)[BP_WHY_LEN]; /* per line: explain label of a scored removal */
+    char (*why)[BP_WHY_LEN]; /* explain labels of the scored removals */
+    size_t nwhy, capwhy;
+    unsigned char *rich;     /* per line, for the cut guard: 1 sentence-rich, 2 other text */
 } bp_doc_state;
 
 static void on_hit(void *ctx, int id) {
@@ -753,18 +754,25 @@ static void shape_of(const bp_doc_state *st, const char *t, size_t i, bp_shape *
  * the header of a short page may be all of its first 12 lines), and the cut takes
  * at most cut_max_share of the document's sentence-rich lines.  One
  * misplaced heading must never take the body with it. */
-static const char *cut_refusal(const bp_instance *bp, const bp_doc_state *st, const char *t,
-                               size_t at) {
+static const char *cut_refusal(const bp_instance *bp, bp_doc_state *st, const char *t, size_t at) {
+    if (!st->rich) { /* once per document: several cut markers may be refused */
+        st->rich = calloc(st->nlines + 1, 1);
+        for (size_t i = 0; i < st->nlines; i++) {
+            if (st->lines[i].idx < 0) continue;
+            bp_shape sh;
+            shape_of(st, t, i, &sh);
+            st->rich[i] = (unsigned char)(sh.rich ? 1 : 2); /* 2 = non-empty, not rich */
+        }
+    }
     size_t rich_all = 0, rich_after = 0, run = 0, max_run = 0;
     for (size_t i = 0; i < st->nlines; i++) {
-        if (st->lines[i].idx < 0) continue;
-        bp_shape sh;
-        shape_of(st, t, i, &sh);
-        rich_all += sh.rich;
+        if (!st->rich[i]) continue;
+        int rich = st->rich[i] == 1;
+        rich_all += rich;
         if (i == at && !rich_all) return "inside the header (no sentence-rich line above)";
         if (i <= at) continue;
-        rich_after += sh.rich;
-        run = sh.rich ? run + 1 : 0;
+        rich_after += rich;
+        run = rich ? run + 1 : 0;
         if (run > max_run) max_run = run;
     }
     if (max_run >= 3) return "prose follows";
@@ -837,11 +845,14 @@ static void score_lines(const bp_instance *bp, bp_doc_state *st, const dc_doc *d
         if (refs[j].removed || p[j] < bp->threshold) continue;
         const float *x = X + j * BP_NFEAT;
         if (is_prose(x)) continue;
-        if (!st->why) st->why = calloc(st->nlines, sizeof *st->why);
+        if (st->nwhy == st->capwhy) {
+            st->capwhy = st->capwhy ? st->capwhy * 2 : 8;
+            st->why = realloc(st->why, st->capwhy * sizeof *st->why);
+        }
         char ev[BP_WHY_LEN - 16];
         bp_score_evidence(x, f2 + j * BP_NFEAT2, ev, sizeof ev);
-        snprintf(st->why[at[j]], BP_WHY_LEN, "score:%.2f %s", p[j], ev);
-        st->lines[at[j]].rule = BP_SCORED;
+        snprintf(st->why[st->nwhy], BP_WHY_LEN, "score:%.2f %s", p[j], ev);
+        st->lines[at[j]].rule = BP_SCORED - (int)st->nwhy++;
     }
     free(refs);
     free(at);
@@ -871,9 +882,10 @@ static int emit_edits(bp_instance *bp, bp_doc_state *st, dc_doc *doc, size_t cut
             h->counter_add(bp->stage, bp->c_blank, 1);
             continue;
         }
-        if (L->rule == BP_SCORED) {
-            if (L->off + L->len == doc->len) h->edits_replace(e, L->off, L->len, "", 0, st->why[i]);
-            else h->edits_delete_line(e, L->off, st->why[i]);
+        if (L->rule <= BP_SCORED) {
+            const char *why = st->why[BP_SCORED - L->rule];
+            if (L->off + L->len == doc->len) h->edits_replace(e, L->off, L->len, "", 0, why);
+            else h->edits_delete_line(e, L->off, why);
             h->counter_add(bp->stage, bp->c_scored, 1);
             lines++;
             continue;
@@ -979,6 +991,7 @@ static dc_verdict bp_process(void *inst, dc_doc *doc) {
     free(st.viewbuf);
     free(st.viewmap);
     free(st.why);
+    free(st.rich);
     return v;
 }
 

@@ -119,13 +119,14 @@ int bp_is_generic(const bp_profile *p);
 extern const char *const bp_kind_names[BP_NKINDS];
 extern const char *const bp_feature_names[BP_NFEAT];
 
-/* The cue vocabulary compiled into one prefilter. */
+/* The cue vocabulary compiled into one Hyperscan literal database; safe to
+ * use from several threads at once (a pool of scratch spaces inside). */
 typedef struct bp_cues bp_cues;
-bp_cues *bp_cues_new(void);
+bp_cues *bp_cues_new(char *err, size_t errlen);
 void bp_cues_free(bp_cues *c);
 size_t bp_cues_count(void);
-/* Distinct cues of each kind that occur in s[0..n). */
-void bp_cues_scan(const bp_cues *c, const char *s, size_t n, unsigned char count[BP_NKINDS]);
+/* Distinct cues of each kind that occur in s[0..n).  Thread-safe. */
+void bp_cues_scan(bp_cues *c, const char *s, size_t n, unsigned char count[BP_NKINDS]);
 
 /* Shape counts of one trimmed line. */
 typedef struct bp_shape {
@@ -145,7 +146,7 @@ typedef struct bp_lineref {
 } bp_lineref;
 
 /* Fill X (n rows of BP_NFEAT) for the n non-empty lines of a document. */
-void bp_features_doc(const bp_cues *c, const bp_lineref *lines, size_t n, float *X);
+void bp_features_doc(bp_cues *c, const bp_lineref *lines, size_t n, float *X);
 
 /* Probability that each line is junk (lines removed by rules count as
  * junk for their neighbours).  f2 (n rows of BP_NFEAT2) may be NULL. */
