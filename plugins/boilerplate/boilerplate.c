@@ -14,8 +14,12 @@
  *   3. per line: one prefilter scan gives candidate patterns, checked in
  *      rule order; the first drop_line/cut_to_end match wins, inline
  *      matches collect spans;
+ *      a cut_to_end match cuts only within the guard rails (cut_refusal),
+ *      a block match also takes the short title lines under it;
  *   4. drop later copies of the title;
- *   5. emit named edits (the rule name shows in `docclean explain`).
+ *   5. the scored detector (bp_features.c, bp_score.c) scores the lines the
+ *      rules kept and removes furniture, labelled "score:P EVIDENCE";
+ *   6. emit named edits (the rule name shows in `docclean explain`).
  */
 #define _GNU_SOURCE
 #include <fnmatch.h>

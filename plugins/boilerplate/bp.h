@@ -4,7 +4,8 @@
  * of the number of rules, and the per-document engine.
  *
  * Data flow:  profile INI files --bp_profile.c--> bp_set (rules + patterns)
- *             bp_set + document --bp_engine.c--> line verdicts --> host edits
+ *             bp_set + document --boilerplate.c--> line verdicts --> host edits
+ *             kept lines --bp_features.c--> feature rows --bp_score.c--> scored removals
  */
 #ifndef BP_H
 #define BP_H
