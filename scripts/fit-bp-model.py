@@ -216,6 +216,7 @@ def main(argv):
                 " * (%d pages, %d labelled lines; L2 %.3g, content budget %.3g); do not edit.\n"
                 " * Regenerate after changing bp_features.c:  python3 scripts/fit-bp-model.py\n */\n"
                 % (len(pages), len(X1), a["l2"], a["budget"]))
+        f.write("#define BP_MODEL_NFEAT %d /* bp_score.c checks it against BP_NFEAT */\n\n" % len(w1))
         f.write("static const double bp_w1[BP_NFEAT] = {\n")
         for n, w in zip(names, w1):
             f.write("    %.6f, /* %s */\n" % (w, n))

@@ -5,6 +5,8 @@
  * (155 pages, 1732 labelled lines; L2 1, content budget 0.002); do not edit.
  * Regenerate after changing bp_features.c:  python3 scripts/fit-bp-model.py
  */
+#define BP_MODEL_NFEAT 44 /* bp_score.c checks it against BP_NFEAT */
+
 static const double bp_w1[BP_NFEAT] = {
     -3.456204, /* bias */
     -0.988586, /* han-len */

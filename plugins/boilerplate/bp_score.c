@@ -20,6 +20,9 @@
 #include "bp.h"
 #include "bp_model.h"
 
+_Static_assert(BP_MODEL_NFEAT == BP_NFEAT,
+               "bp_model.h was fitted for other features: run scripts/fit-bp-model.py");
+
 static double sigmoid(double z) { return 1.0 / (1.0 + exp(-z)); }
 
 static double clip(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
