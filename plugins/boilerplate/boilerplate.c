@@ -580,6 +580,55 @@ static void drop_repeated_title(bp_doc_state *st, const char *t) {
     }
 }
 
+/* After the scored detector: in the header (above the first kept
+ * sentence-rich line), a title-like line whose key equals an earlier kept
+ * line's is a copy the site printed again (the title three times around a
+ * breadcrumb the model removed).  drop_repeated_title() above runs before
+ * the model and only knows the rules' removals.  Only when something was
+ * removed in that header: a document that repeats its title by itself (a
+ * statute under its own header block) keeps its lines. */
+#define HEADER_KEYS 8
+
+static void drop_header_copies(bp_doc_state *st, const char *t) {
+    const bp_set *S = st->set;
+    int rule = -1;
+    for (size_t p = 0; p < S->nprofiles && rule < 0; p++) {
+        const bp_profile *P = &S->profiles[p];
+        if (st->active[p] && P->title_rule >= 0 && S->rules[P->title_rule].enabled) rule = P->title_rule;
+    }
+    if (rule < 0) return;
+    size_t header = 0, removed = 0; /* lines above the body; removed among them */
+    for (; header < st->nlines; header++) {
+        const bp_line *L = &st->lines[header];
+        if (L->idx < 0) continue;
+        if (line_removed(L)) { removed++; continue; }
+        bp_shape sh;
+        bp_line_shape(t + L->ts, L->te - L->ts, &sh);
+        if (sh.rich) break;
+    }
+    if (!removed) return;
+    struct { char key[512]; size_t len; } seen[HEADER_KEYS];
+    size_t nseen = 0;
+    char key[512];
+    for (size_t i = 0; i < header; i++) {
+        bp_line *L = &st->lines[i];
+        if (L->idx < 0 || line_removed(L)) continue;
+        bp_shape sh;
+        bp_line_shape(t + L->ts, L->te - L->ts, &sh);
+        if (!title_like(t + L->ts, L->te - L->ts) || sh.bullet) continue;
+        size_t klen = title_key(t + L->ts, L->te - L->ts, key, sizeof key);
+        if (klen < 12) continue; /* fewer than 4 Han characters: too common */
+        int dup = 0;
+        for (size_t k = 0; k < nseen && !dup; k++)
+            dup = klen == seen[k].len && memcmp(seen[k].key, key, klen) == 0;
+        if (dup) L->rule = rule;
+        else if (nseen < HEADER_KEYS) {
+            memcpy(seen[nseen].key, key, klen);
+            seen[nseen++].len = klen;
+        }
+    }
+}
+
 /* Are the characters of w (a title key) found in s in the same order?
  * "教育局" is in "市教育体育局…" this way. */
 static int chars_in_order(const char *w, size_t wn, const char *s, size_t sn) {
@@ -979,6 +1028,7 @@ static dc_verdict bp_process(void *inst, dc_doc *doc) {
     drop_title_tags(&st, doc->text);
     drop_teasers(&st, doc->text);
     if (bp->scored || bp->dump_features) score_lines(bp, &st, doc, cut);
+    drop_header_copies(&st, doc->text);
     if (bp->collapse_blank) collapse_blank_runs(&st, cut);
     int applied = emit_edits(bp, &st, doc, cut);
     dc_verdict v = applied < 0 ? DC_ERROR : DC_KEEP;

@@ -61,3 +61,12 @@ printf '[pipeline]\nstages = boilerplate\n[boilerplate]\nprofiles = %s\nscored =
 "$DOCCLEAN" run -c block.ini -q --output-format textdir -o out5 --stats s5.json "$F/block.txt" || fail "run failed"
 expect_file_eq out5/block.txt "$F/block.expected"
 expect_contains s5.json '"block-test/picks": 6'
+
+# 6. header copies: after the detector, a later copy of a title-like line
+# above the body goes (the title printed three times around a breadcrumb);
+# a heading repeated in the body stays; a clean document that repeats its
+# title under its own header block (nothing removed) is byte-identical
+"$DOCCLEAN" run -c default.ini -q --output-format textdir -o out6 \
+    "$F/header-copies.txt" "$F/header-copies-clean.txt" || fail "run failed"
+expect_file_eq out6/header-copies.txt "$F/header-copies.expected"
+expect_file_eq out6/header-copies-clean.txt "$F/header-copies-clean.txt"
