@@ -629,6 +629,49 @@ static void drop_header_copies(bp_doc_state *st, const char *t) {
     }
 }
 
+/* The title glued to the start of the first paragraphs ("方案标题一、活动背景
+ * 随着…", the site prints the title and the text without a break): when a
+ * kept line among the next few starts with the exact text of the first kept
+ * line (a title of 6+ Han characters) and goes on for at least as long
+ * again, the copy is cut out as a span and the rest of the line stays.
+ * Only on a page where a rule or the detector removed something above the
+ * body, like drop_header_copies(). */
+#define TITLE_PREFIX_LINES 3
+
+static void cut_title_prefix(bp_doc_state *st, const char *t) {
+    const bp_set *S = st->set;
+    int rule = -1;
+    for (size_t p = 0; p < S->nprofiles && rule < 0; p++) {
+        const bp_profile *P = &S->profiles[p];
+        if (st->active[p] && P->title_rule >= 0 && S->rules[P->title_rule].enabled) rule = P->title_rule;
+    }
+    if (rule < 0) return;
+    size_t title = (size_t)-1, removed = 0;
+    for (size_t i = 0; i < st->nlines && title == (size_t)-1; i++) {
+        const bp_line *L = &st->lines[i];
+        if (L->idx < 0) continue;
+        if (line_removed(L)) removed++;
+        else title = i;
+    }
+    if (title == (size_t)-1) return;
+    const bp_line *T = &st->lines[title];
+    size_t tn = T->te - T->ts;
+    char key[512];
+    if (!title_like(t + T->ts, tn) || title_key(t + T->ts, tn, key, sizeof key) < 18) return;
+    for (size_t i = title + 1, seen = 0; i < st->nlines && seen < TITLE_PREFIX_LINES; i++) {
+        const bp_line *L = &st->lines[i];
+        if (L->idx < 0) continue;
+        if (line_removed(L)) { removed++; continue; }
+        seen++;
+        size_t n = L->te - L->ts;
+        if (!removed || n < 2 * tn || memcmp(t + L->ts, t + T->ts, tn) != 0) continue;
+        size_t e = L->ts + tn;
+        while (e < L->te && (t[e] == ' ' || t[e] == '\t')) e++;
+        if (e + 2 < L->te && memcmp(t + e, "\xe3\x80\x80", 3) == 0) e += 3; /* U+3000 */
+        add_span(st, L->ts, e - L->ts, rule, i);
+    }
+}
+
 /* Are the characters of w (a title key) found in s in the same order?
  * "教育局" is in "市教育体育局…" this way. */
 static int chars_in_order(const char *w, size_t wn, const char *s, size_t sn) {
@@ -1029,6 +1072,7 @@ static dc_verdict bp_process(void *inst, dc_doc *doc) {
     drop_teasers(&st, doc->text);
     if (bp->scored || bp->dump_features) score_lines(bp, &st, doc, cut);
     drop_header_copies(&st, doc->text);
+    cut_title_prefix(&st, doc->text);
     if (bp->collapse_blank) collapse_blank_runs(&st, cut);
     int applied = emit_edits(bp, &st, doc, cut);
     dc_verdict v = applied < 0 ? DC_ERROR : DC_KEEP;

@@ -70,3 +70,11 @@ expect_contains s5.json '"block-test/picks": 6'
     "$F/header-copies.txt" "$F/header-copies-clean.txt" || fail "run failed"
 expect_file_eq out6/header-copies.txt "$F/header-copies.expected"
 expect_file_eq out6/header-copies-clean.txt "$F/header-copies-clean.txt"
+
+# 7. the title glued to the start of the first paragraph is cut out as a
+# span when junk was removed above the body; without junk the page is
+# byte-identical
+"$DOCCLEAN" run -c default.ini -q --output-format textdir -o out7 \
+    "$F/title-prefix.txt" "$F/title-prefix-clean.txt" || fail "run failed"
+expect_file_eq out7/title-prefix.txt "$F/title-prefix.expected"
+expect_file_eq out7/title-prefix-clean.txt "$F/title-prefix-clean.txt"
