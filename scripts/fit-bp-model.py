@@ -2,6 +2,7 @@
 """Fit the boilerplate stage's scored line detector and write plugins/boilerplate/bp_model.h.
 
 usage: fit-bp-model.py [--docclean BUILD/docclean] [--pages DIR] [--out FILE] [--budget SHARE] [--l2 LAMBDA] [--cv K] [--stages 1|2]
+                      [--synthetic N]
 
 Runs the default pipeline with `[boilerplate] dump_features = true, scored = false` over DIR/raw (pages-dev),
 reads the feature row the stage logs for every non-empty line, and pairs it with the gold label of that line
@@ -14,6 +15,10 @@ probabilities (computed exactly as bp_score.c does) and is fitted on the lines t
 runs. The threshold is the lowest probability at which the kept content lines removed stay within --budget of all
 content lines. D (repeated copy) lines are left out: the repeated-title rule handles them.
 Plain Python (Newton's method), no numpy needed.
+
+--synthetic N adds about N invented furniture lines per tune page (templates per kind below: our own strings, never
+page text) in a temporary copy of the tune pages, at the top or the bottom, labelled junk. They teach kinds the
+tune pages show too rarely; they are fitted on but never counted in the threshold or the cross-validation.
 """
 import math, os, re, subprocess, sys, tempfile
 
@@ -23,7 +28,7 @@ STAGES = 2
 
 def parse_args(argv):
     a = {"docclean": "build/docclean", "pages": "../shared/pages-dev", "out": "plugins/boilerplate/bp_model.h",
-         "budget": 0.002, "l2": 1.0, "cv": 0, "stages": 2}
+         "budget": 0.002, "l2": 1.0, "cv": 0, "stages": 2, "synthetic": 0}
     i = 0
     while i < len(argv):
         k = argv[i].lstrip("-")
@@ -32,6 +37,58 @@ def parse_args(argv):
         a[k] = type(a[k])(argv[i + 1]) if not isinstance(a[k], str) else argv[i + 1]
         i += 2
     return a
+
+
+SYN_FILL = {"cat": ["工作总结", "教学设计", "毕业论文", "租赁合同", "演讲稿", "心得体会", "实习报告"],
+            "site": ["远山", "青禾", "百川", "云帆", "星河"], "name": ["用户1024", "王老师", "yz_2019", "匿名"],
+            "n": ["3", "12", "58", "136", "2.4", "1089", "25"]}
+SYN_KINDS = {
+    "account": ["登录 | 注册", "用户登录", "VIP会员专享", "开通会员 免费下载", "扫码登录", "忘记密码?", "个人中心 退出",
+                "手机号快捷登录", "验证码登录"],
+    "paywall": ["立即下载", "下载文档", "付费阅读全文", "¥{n} 购买", "剩余{n}页未读,继续阅读", "免费预览已结束",
+                "下载券 {n}", "点击下载完整版"],
+    "badge": ["格式:doc", "页数:{n}", "大小:{n}KB", "文档编号:{n}", "PPT {n}页", "DOCX格式 {n}页", "{n}MB"],
+    "meta": ["上传者:{name}", "上传时间:2024-05-{n}", "贡献者:{name}", "发布者:{name} 更新时间:2023-1-{n}",
+             "作者:{name} 来源:{site}网"],
+    "nav": ["首页 > {cat} > {cat}", "{cat} | {cat} | {cat}", "返回首页", "网站导航", "上一篇:{cat}", "下一篇:{cat}"],
+    "share": ["分享到:", "微信 微博 QQ空间", "收藏 举报", "点赞 {n}", "评论({n})", "扫一扫分享"],
+    "counter": ["浏览次数:{n}", "阅读 {n}", "下载次数 {n}", "{n}人已下载", "已有{n}人阅读", "热度 {n}"],
+    "copyright": ["版权所有 © 2024 {site}网", "ICP备{n}号", "联系我们 | 关于我们", "本站不对内容负责"],
+    "related": ["相关推荐", "猜你喜欢", "相关文档", "热门文档", "推荐阅读"],
+    "summary": ["内容简介:", "摘要:", "导读:"],
+    "seo": ["{cat}大全", "{cat}范文下载", "{cat}模板免费下载"],
+    "site": ["{site}文库", "{site}范文网", "{site}"],
+}
+
+
+def synthetic_line(rng):
+    t = rng.choice(SYN_KINDS[rng.choice(sorted(SYN_KINDS))])
+    for k, vals in SYN_FILL.items():
+        while "{%s}" % k in t:
+            t = t.replace("{%s}" % k, rng.choice(vals), 1)
+    return t
+
+
+def synthetic_pages(a):
+    """A temporary pages dir: the tune pages with invented furniture lines (label S) at the top or bottom."""
+    import random, shutil
+    rng = random.Random(15)
+    d = tempfile.mkdtemp()
+    os.makedirs(d + "/raw"), os.makedirs(d + "/gold")
+    names = tune_pages(a["pages"])
+    with open(d + "/split.tsv", "w", encoding="utf-8") as f:
+        f.write("".join(n + "\ttune\n" for n in names))
+    for name in names:
+        rows = [l.split("\t", 1) for l in open(os.path.join(a["pages"], "gold", name[:-4] + ".labels"),
+                                                encoding="utf-8").read().split("\n") if "\t" in l]
+        top = [("S", synthetic_line(rng)) for _ in range(rng.randint(0, a["synthetic"]))]
+        bottom = [("S", synthetic_line(rng)) for _ in range(rng.randint(0, a["synthetic"]))]
+        rows = top + rows + bottom
+        with open(d + "/raw/" + name, "w", encoding="utf-8") as f:
+            f.write("\n".join(t for _, t in rows) + "\n")
+        with open(d + "/gold/" + name[:-4] + ".labels", "w", encoding="utf-8") as f:
+            f.write("".join("%s\t%s\n" % (lab, t) for lab, t in rows))
+    return d
 
 
 def dump_rows(a):
@@ -135,8 +192,8 @@ def fit_pages(pages, l2):
     X1, y1 = [], []
     for rows in pages.values():
         for lab, rm, x in rows:
-            if lab in ("B", "C"):
-                X1.append(x), y1.append(1.0 if lab == "B" else 0.0)
+            if lab in ("B", "C", "S"):
+                X1.append(x), y1.append(0.0 if lab == "C" else 1.0)
     w1 = fit_logistic(X1, y1, l2)
     X2, y2, guard = [], [], []
     for rows in pages.values():
@@ -183,6 +240,8 @@ def main(argv):
     global STAGES
     a = parse_args(argv)
     STAGES = a["stages"]
+    if a["synthetic"]:
+        a["pages"] = synthetic_pages(a)
     docs = dump_rows(a)
     pages, skipped = labelled(a, docs)
     if a["cv"]:
