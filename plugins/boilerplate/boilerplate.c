@@ -586,7 +586,8 @@ static void drop_repeated_title(bp_doc_state *st, const char *t) {
  * breadcrumb the model removed).  drop_repeated_title() above runs before
  * the model and only knows the rules' removals.  Only when something was
  * removed in that header: a document that repeats its title by itself (a
- * statute under its own header block) keeps its lines. */
+ * statute under its own header block) keeps its lines; and not when more
+ * than two different lines repeat (a chorus). */
 #define HEADER_KEYS 8
 
 static void drop_header_copies(bp_doc_state *st, const char *t) {
@@ -607,8 +608,8 @@ static void drop_header_copies(bp_doc_state *st, const char *t) {
         if (sh.rich) break;
     }
     if (!removed) return;
-    struct { char key[512]; size_t len; } seen[HEADER_KEYS];
-    size_t nseen = 0;
+    struct { char key[512]; size_t len; int copied; } seen[HEADER_KEYS];
+    size_t nseen = 0, copies[HEADER_KEYS * 4], ncopies = 0, keys_copied = 0;
     char key[512];
     for (size_t i = 0; i < header; i++) {
         bp_line *L = &st->lines[i];
@@ -618,15 +619,21 @@ static void drop_header_copies(bp_doc_state *st, const char *t) {
         if (!title_like(t + L->ts, L->te - L->ts) || sh.bullet) continue;
         size_t klen = title_key(t + L->ts, L->te - L->ts, key, sizeof key);
         if (klen < 12) continue; /* fewer than 4 Han characters: too common */
-        int dup = 0;
-        for (size_t k = 0; k < nseen && !dup; k++)
-            dup = klen == seen[k].len && memcmp(seen[k].key, key, klen) == 0;
-        if (dup) L->rule = rule;
-        else if (nseen < HEADER_KEYS) {
+        size_t k = 0;
+        while (k < nseen && !(klen == seen[k].len && memcmp(seen[k].key, key, klen) == 0)) k++;
+        if (k < nseen) {
+            keys_copied += !seen[k].copied;
+            seen[k].copied = 1;
+            if (ncopies < sizeof copies / sizeof *copies) copies[ncopies++] = i;
+        } else if (nseen < HEADER_KEYS) {
             memcpy(seen[nseen].key, key, klen);
-            seen[nseen++].len = klen;
+            seen[nseen].len = klen, seen[nseen++].copied = 0;
         }
     }
+    /* more than two different lines repeated: the text repeats itself (a
+     * song's chorus, a poem's refrain above any prose), not the site */
+    if (keys_copied > 2) return;
+    for (size_t c = 0; c < ncopies; c++) st->lines[copies[c]].rule = rule;
 }
 
 /* The title glued to the start of the first paragraphs ("方案标题一、活动背景

@@ -78,3 +78,8 @@ expect_file_eq out6/header-copies-clean.txt "$F/header-copies-clean.txt"
     "$F/title-prefix.txt" "$F/title-prefix-clean.txt" || fail "run failed"
 expect_file_eq out7/title-prefix.txt "$F/title-prefix.expected"
 expect_file_eq out7/title-prefix-clean.txt "$F/title-prefix-clean.txt"
+
+# 8. header copies: when more than two different lines repeat above the
+# body (a chorus), none is dropped as a copy (only the breadcrumb goes)
+"$DOCCLEAN" run -c default.ini -q --output-format textdir -o out8 "$F/header-chorus.txt" || fail "run failed"
+expect_file_eq out8/header-chorus.txt "$F/header-chorus.expected"
