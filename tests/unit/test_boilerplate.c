@@ -635,11 +635,6 @@ static const gcase generic_cases[] = {
     {"comment-widget", "写评论", "文学评论"},
     {"file-badge-spaced", "格式 docx", "格式要规范"},
     {"file-badge-spaced", "文件大小 2.5MB", "文件大小要控制在规定范围内。"},
-    {"copyright-claim", "本站文章均来自网络,如有侵权请联系删除。", "被侵权人有权通知网络服务提供者采取删除、屏蔽、断开链接等必要措施。"},
-    {"copyright-claim", "部分图片选自网络", "网络安全教育活动方案"},
-    {"more-reading-heading", "推荐阅读", "推荐阅读书目要符合学生的年龄特点。"},
-    {"breadcrumb", "您的位置>>示例栏目>>工作总结", "您的位置很重要,请保持联系。"},
-    {"breadcrumb-path", "示例站>>示例栏目>>工作总结", "办理流程分为申请、审核和发放三个环节。"},
 };
 
 /* Doc layout puts the junk in the middle (header/footer zones still hold it
