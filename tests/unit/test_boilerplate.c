@@ -612,6 +612,7 @@ static const gcase generic_cases[] = {
     {"page-counter", "第3页 / 共9页", "第3页的表格需要重新填写。"},
     {"breadcrumb", "当前位置:首页 > 范文 > 总结", "我们当前的位置十分重要。"},
     {"breadcrumb-path", "某某学院 > 新闻中心 > 正文", "当温度>30时应当停止作业。"},
+    {"breadcrumb-path", "某某网 » 教育频道 » 正文", "甲>乙,乙>丙,所以甲>丙。"},
     {"welcome-banner", "欢迎访问某某范文网!", "欢迎访问团到我校参观交流,我们表示热烈欢迎和衷心感谢。"},
     {"prev-next", "上一篇:某某计划 下一篇:某某总结", "他上一次来已经是三年前了。"},
     {"site-self-description", "作文专题栏目,提供与读后感相关的作文集合。", "我们提供优质服务,是群众满意的窗口。"},
@@ -629,12 +630,8 @@ static const gcase generic_cases[] = {
     {"author-byline", "作者: 某某abc", "作者在书中写道:读书使人明智。"},
     {"genre-tag", "-学习心得", "学习心得体会范文三篇"},
     {"site-name-line", "某某文学吧", "某某文学吧的会员在这里交流写作经验。"},
-    {"truncation-marker", "…… 此处已隐藏5120字 ……", "全文共分为三个部分,每部分不少于两千字,请同学们认真阅读。"},
-    {"truncation-marker", "仅展示300字,全文共8000字", "本文共八千字左右。"},
     {"comment-widget", "查看剩下25条评论", "大家的评论让我们受益匪浅,我们会继续改进工作。"},
     {"comment-widget", "写评论", "文学评论"},
-    {"file-badge-spaced", "格式 docx", "格式要规范"},
-    {"file-badge-spaced", "文件大小 2.5MB", "文件大小要控制在规定范围内。"},
 };
 
 /* Doc layout puts the junk in the middle (header/footer zones still hold it
@@ -676,8 +673,6 @@ static const icase inline_cases[] = {
     {"inline-hidden-marker", "前面的话……此处隐藏512个字……后面的话", "前面的话后面的话"},
     {"inline-title-badge", "【精品】学校工作计划", "学校工作计划"},
     {"inline-print-label", "标题 | 学校工作计划 [打印本页]", "学校工作计划"},
-    {"inline-gambling-shape", "我们要认真学习abc888娱乐会议精神。", "我们要认真学习会议精神。"},
-    {"inline-gambling-shape", "工作总结7777xy老品牌范文", "工作总结范文"},
     {"inline-keyword-notice", "某某研究综述,本文主要内容关键词为:甲论文,乙论文,文章仅供参考阅读下载。", "某某研究综述"},
     {"inline-pagebreak", "今年我们完成了全部的建设任务第1页共4页并且通过了上级部门组织的验收工作。",
      "今年我们完成了全部的建设任务并且通过了上级部门组织的验收工作。"},
