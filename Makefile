@@ -19,7 +19,7 @@ BUILD   ?= build
 CC      ?= cc
 VERSION := 0.1.0
 
-PKGS      := inih libpcre2-8 zlib libzstd libxxhash jansson sqlite3
+PKGS      := inih libpcre2-8 zlib libzstd libxxhash jansson sqlite3 libhs
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

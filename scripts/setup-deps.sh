@@ -10,6 +10,9 @@ PKGS=(
   liblmdb-dev libsqlite3-dev libjansson-dev libcmocka-dev
   unicode-data python3-jieba opencc zstd python3 jq
 )
+# Hyperscan (boilerplate cue vocabulary) is x86-64 only; Vectorscan is the
+# same API (hs/hs.h, libhs) on other architectures.
+if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then PKGS+=(libhyperscan-dev); else PKGS+=(libvectorscan-dev); fi
 # Extra packages can be requested by the caller (e.g. the Slurm tests).
 PKGS+=(${DOCCLEAN_EXTRA_PKGS:-})
 # --test: also what only the tests use.  chromium opens the HTML run report

@@ -14,8 +14,12 @@
  *   3. per line: one prefilter scan gives candidate patterns, checked in
  *      rule order; the first drop_line/cut_to_end match wins, inline
  *      matches collect spans;
+ *      a cut_to_end match cuts only within the guard rails (cut_refusal),
+ *      a block match also takes the short title lines under it;
  *   4. drop later copies of the title;
- *   5. emit named edits (the rule name shows in `docclean explain`).
+ *   5. the scored detector (bp_features.c, bp_score.c) scores the lines the
+ *      rules kept and removes furniture, labelled "score:P EVIDENCE";
+ *   6. emit named edits (the rule name shows in `docclean explain`).
  */
 #define _GNU_SOURCE
 #include <fnmatch.h>
@@ -36,6 +40,11 @@ typedef struct bp_instance {
     int collapse_blank;
     uint64_t *always_bits;  /* patterns without a prefilter literal */
     int c_lines, c_spans, c_docs, c_emptied, c_blank; /* summary counters */
+    bp_cues *cues;          /* cue vocabulary of the scored detector */
+    int scored, dump_features;
+    double threshold;
+    double cut_max_share;
+    int c_scored, c_cut_refused;
 } bp_instance;
 
 /* ---- options ---- */
@@ -56,6 +65,15 @@ static const dc_option_decl bp_options[] = {
      "where lines were removed, keep at most one blank line (none at the start/end)", NULL},
     {"drop_empty_after", DC_OPT_BOOL, "true",
      "drop a document left with no text (reason 'boilerplate: nothing left')", NULL},
+    {"scored", DC_OPT_BOOL, "true",
+     "after the profile rules, remove lines the fitted line model scores as site furniture", NULL},
+    {"threshold", DC_OPT_DOUBLE, "0",
+     "junk probability at or above which the scored detector removes a line (0 = the model's fitted value)",
+     NULL},
+    {"cut_max_share", DC_OPT_DOUBLE, "0.34",
+     "a cut_to_end rule never cuts more than this share of the document's sentence-rich lines", NULL},
+    {"dump_features", DC_OPT_BOOL, "false",
+     "log every line's feature row at debug level (input of scripts/fit-bp-model.py)", NULL},
     {NULL, 0, NULL, NULL, NULL}};
 
 /* ---- loading ---- */
@@ -124,7 +142,7 @@ static void configure_rules(bp_instance *bp, const dc_options *o) {
                        bp->set.profiles[R->profile].tags_rule == (int)r ||
                        bp->set.profiles[R->profile].teaser_rule == (int)r;
         if (is_title) R->enabled = fam_title;
-        else if (R->action == BP_DROP_LINE) R->enabled = fam_drop;
+        else if (R->action == BP_DROP_LINE || R->action == BP_BLOCK) R->enabled = fam_drop;
         else if (R->action == BP_CUT_TO_END) R->enabled = fam_cut;
         else R->enabled = fam_inline;
         for (size_t k = 0; k < ndis; k++)
@@ -136,12 +154,15 @@ static void configure_rules(bp_instance *bp, const dc_options *o) {
     bp->c_docs = h->counter_register(bp->stage, "docs_changed");
     bp->c_emptied = h->counter_register(bp->stage, "docs_emptied");
     bp->c_blank = h->counter_register(bp->stage, "blank_lines_removed");
+    bp->c_scored = h->counter_register(bp->stage, "scored_lines_removed");
+    bp->c_cut_refused = h->counter_register(bp->stage, "cuts_refused");
 }
 
 static void bp_destroy(void *inst) {
     bp_instance *bp = inst;
     if (!bp) return;
     bp_set_free(&bp->set);
+    bp_cues_free(bp->cues);
     free(bp->always_bits);
     free(bp);
 }
@@ -155,6 +176,15 @@ static void *bp_create(const dc_host *host, dc_stage *stage, const dc_options *o
     bp->drop_empty = host->opt_bool(o, "drop_empty_after");
     bp->ignore_pinyin = host->opt_bool(o, "ignore_pinyin");
     bp->collapse_blank = host->opt_bool(o, "collapse_blank_lines");
+    bp->scored = host->opt_bool(o, "scored");
+    bp->dump_features = host->opt_bool(o, "dump_features");
+    bp->threshold = host->opt_double(o, "threshold");
+    if (bp->threshold <= 0) bp->threshold = bp_score_default_threshold();
+    bp->cut_max_share = host->opt_double(o, "cut_max_share");
+    if ((bp->scored || bp->dump_features) && !(bp->cues = bp_cues_new(err, errlen))) {
+        bp_destroy(bp);
+        return NULL;
+    }
     if (load_profiles(bp, o, err, errlen) < 0 || bp_set_finish(&bp->set, err, errlen) < 0) {
         bp_destroy(bp);
         return NULL;
@@ -182,6 +212,12 @@ typedef struct bp_line {
     int rule;          /* removing rule, -1 = kept                 */
 } bp_line;
 
+/* Line rules besides a profile rule index: */
+#define BP_SCORED (-3) /* and below: removed by the scored detector, label st->why[BP_SCORED - rule] */
+#define BP_WHY_LEN 96
+
+static int line_removed(const bp_line *L) { return L->rule >= 0 || L->rule <= BP_SCORED; }
+
 typedef struct bp_span {
     size_t off, len;
     int rule;
@@ -203,6 +239,9 @@ typedef struct bp_doc_state {
     char *viewbuf;
     size_t *viewmap;
     size_t viewcap;
+    char (*why)[BP_WHY_LEN]; /* explain labels of the scored removals */
+    size_t nwhy, capwhy;
+    unsigned char *rich;     /* per line, for the cut guard: 1 sentence-rich, 2 other text */
 } bp_doc_state;
 
 static void on_hit(void *ctx, int id) {
@@ -571,6 +610,105 @@ static void drop_repeated_title(bp_doc_state *st, const char *t) {
     }
 }
 
+/* After the scored detector: in the header (above the first kept
+ * sentence-rich line), a title-like line whose key equals an earlier kept
+ * line's is a copy the site printed again (the title three times around a
+ * breadcrumb the model removed).  drop_repeated_title() above runs before
+ * the model and only knows the rules' removals.  Only when something was
+ * removed in that header: a document that repeats its title by itself (a
+ * statute under its own header block) keeps its lines; and not when more
+ * than two different lines repeat (a chorus). */
+#define HEADER_KEYS 8
+
+static void drop_header_copies(bp_doc_state *st, const char *t) {
+    const bp_set *S = st->set;
+    int rule = -1;
+    for (size_t p = 0; p < S->nprofiles && rule < 0; p++) {
+        const bp_profile *P = &S->profiles[p];
+        if (st->active[p] && P->title_rule >= 0 && S->rules[P->title_rule].enabled) rule = P->title_rule;
+    }
+    if (rule < 0) return;
+    size_t header = 0, removed = 0; /* lines above the body; removed among them */
+    for (; header < st->nlines; header++) {
+        const bp_line *L = &st->lines[header];
+        if (L->idx < 0) continue;
+        if (line_removed(L)) { removed++; continue; }
+        bp_shape sh;
+        bp_line_shape(t + L->ts, L->te - L->ts, &sh);
+        if (sh.rich) break;
+    }
+    if (!removed) return;
+    struct { char key[512]; size_t len; int copied; } seen[HEADER_KEYS];
+    size_t nseen = 0, copies[HEADER_KEYS * 4], ncopies = 0, keys_copied = 0;
+    char key[512];
+    for (size_t i = 0; i < header; i++) {
+        bp_line *L = &st->lines[i];
+        if (L->idx < 0 || line_removed(L)) continue;
+        bp_shape sh;
+        bp_line_shape(t + L->ts, L->te - L->ts, &sh);
+        if (!title_like(t + L->ts, L->te - L->ts) || sh.bullet) continue;
+        size_t klen = title_key(t + L->ts, L->te - L->ts, key, sizeof key);
+        if (klen < 12) continue; /* fewer than 4 Han characters: too common */
+        size_t k = 0;
+        while (k < nseen && !(klen == seen[k].len && memcmp(seen[k].key, key, klen) == 0)) k++;
+        if (k < nseen) {
+            keys_copied += !seen[k].copied;
+            seen[k].copied = 1;
+            if (ncopies < sizeof copies / sizeof *copies) copies[ncopies++] = i;
+        } else if (nseen < HEADER_KEYS) {
+            memcpy(seen[nseen].key, key, klen);
+            seen[nseen].len = klen, seen[nseen++].copied = 0;
+        }
+    }
+    /* more than two different lines repeated: the text repeats itself (a
+     * song's chorus, a poem's refrain above any prose), not the site */
+    if (keys_copied > 2) return;
+    for (size_t c = 0; c < ncopies; c++) st->lines[copies[c]].rule = rule;
+}
+
+/* The title glued to the start of the first paragraphs ("方案标题一、活动背景
+ * 随着…", the site prints the title and the text without a break): when a
+ * kept line among the next few starts with the exact text of the first kept
+ * line (a title of 6+ Han characters) and goes on for at least as long
+ * again, the copy is cut out as a span and the rest of the line stays.
+ * Only on a page where a rule or the detector removed something above the
+ * body, like drop_header_copies(). */
+#define TITLE_PREFIX_LINES 3
+
+static void cut_title_prefix(bp_doc_state *st, const char *t) {
+    const bp_set *S = st->set;
+    int rule = -1;
+    for (size_t p = 0; p < S->nprofiles && rule < 0; p++) {
+        const bp_profile *P = &S->profiles[p];
+        if (st->active[p] && P->title_rule >= 0 && S->rules[P->title_rule].enabled) rule = P->title_rule;
+    }
+    if (rule < 0) return;
+    size_t title = (size_t)-1, removed = 0;
+    for (size_t i = 0; i < st->nlines && title == (size_t)-1; i++) {
+        const bp_line *L = &st->lines[i];
+        if (L->idx < 0) continue;
+        if (line_removed(L)) removed++;
+        else title = i;
+    }
+    if (title == (size_t)-1) return;
+    const bp_line *T = &st->lines[title];
+    size_t tn = T->te - T->ts;
+    char key[512];
+    if (!title_like(t + T->ts, tn) || title_key(t + T->ts, tn, key, sizeof key) < 18) return;
+    for (size_t i = title + 1, seen = 0; i < st->nlines && seen < TITLE_PREFIX_LINES; i++) {
+        const bp_line *L = &st->lines[i];
+        if (L->idx < 0) continue;
+        if (line_removed(L)) { removed++; continue; }
+        seen++;
+        size_t n = L->te - L->ts;
+        if (!removed || n < 2 * tn || memcmp(t + L->ts, t + T->ts, tn) != 0) continue;
+        size_t e = L->ts + tn;
+        while (e < L->te && (t[e] == ' ' || t[e] == '\t')) e++;
+        if (e + 2 < L->te && memcmp(t + e, "\xe3\x80\x80", 3) == 0) e += 3; /* U+3000 */
+        add_span(st, L->ts, e - L->ts, rule, i);
+    }
+}
+
 /* Are the characters of w (a title key) found in s in the same order?
  * "教育局" is in "市教育体育局…" this way. */
 static int chars_in_order(const char *w, size_t wn, const char *s, size_t sn) {
@@ -715,12 +853,12 @@ static void drop_teasers(bp_doc_state *st, const char *t) {
 static void collapse_blank_runs(bp_doc_state *st, size_t cut) {
     size_t n = cut < st->nlines ? cut : st->nlines;
     for (size_t i = 0; i < n;) {
-        int kept = st->lines[i].idx >= 0 && st->lines[i].rule < 0;
+        int kept = st->lines[i].idx >= 0 && !line_removed(&st->lines[i]);
         if (kept) { i++; continue; }
         size_t j = i;
         int removed = 0;
-        while (j < n && !(st->lines[j].idx >= 0 && st->lines[j].rule < 0))
-            removed |= st->lines[j++].rule >= 0;
+        while (j < n && !(st->lines[j].idx >= 0 && !line_removed(&st->lines[j])))
+            removed |= line_removed(&st->lines[j++]);
         removed |= j == n && cut < st->nlines; /* blank lines before a cut */
         if (removed) {
             int inner = i > 0 && j < n; /* kept text on both sides */
@@ -734,6 +872,126 @@ static void collapse_blank_runs(bp_doc_state *st, size_t cut) {
         }
         i = j;
     }
+}
+
+/* ---- guard rails, block rules ---- */
+
+static void shape_of(const bp_doc_state *st, const char *t, size_t i, bp_shape *sh) {
+    const bp_line *L = &st->lines[i];
+    bp_line_shape(t + L->ts, L->te - L->ts, sh);
+}
+
+/* May a cut_to_end rule that matched line `at` cut the rest of the
+ * document?  Returns NULL if so, else why not.  Only when what follows looks like a list (no run of three
+ * sentence-rich lines), the body has begun above it (a sentence-rich line:
+ * the header of a short page may be all of its first 12 lines), and the cut takes
+ * at most cut_max_share of the document's sentence-rich lines.  One
+ * misplaced heading must never take the body with it. */
+static const char *cut_refusal(const bp_instance *bp, bp_doc_state *st, const char *t, size_t at) {
+    if (!st->rich) { /* once per document: several cut markers may be refused */
+        st->rich = calloc(st->nlines + 1, 1);
+        for (size_t i = 0; i < st->nlines; i++) {
+            if (st->lines[i].idx < 0) continue;
+            bp_shape sh;
+            shape_of(st, t, i, &sh);
+            st->rich[i] = (unsigned char)(sh.rich ? 1 : 2); /* 2 = non-empty, not rich */
+        }
+    }
+    size_t rich_all = 0, rich_after = 0, run = 0, max_run = 0;
+    for (size_t i = 0; i < st->nlines; i++) {
+        if (!st->rich[i]) continue;
+        int rich = st->rich[i] == 1;
+        rich_all += rich;
+        if (i == at && !rich_all) return "inside the header (no sentence-rich line above)";
+        if (i <= at) continue;
+        rich_after += rich;
+        run = rich ? run + 1 : 0;
+        if (run > max_run) max_run = run;
+    }
+    if (max_run >= 3) return "prose follows";
+    if (rich_after && (double)rich_after > bp->cut_max_share * (double)rich_all)
+        return "too large a share of the sentence-rich lines";
+    return NULL;
+}
+
+/* A block rule matched line `at` (a heading such as 小编推荐): the short,
+ * title-like lines after it go too, up to the next blank line or
+ * sentence-rich line.  Returns the first line after the block. */
+static size_t drop_block(bp_doc_state *st, const char *t, size_t at) {
+    size_t i = at + 1;
+    for (; i < st->nlines; i++) {
+        bp_line *L = &st->lines[i];
+        if (L->idx < 0) break;
+        bp_shape sh;
+        shape_of(st, t, i, &sh);
+        if (sh.rich || sh.chars > 40 || sh.ends_sentence) break;
+        if (L->rule < 0) L->rule = st->lines[at].rule;
+    }
+    return i;
+}
+
+/* ---- scored detector ---- */
+
+/* Two or more sentences and 30+ Han characters (features 5 and 1). */
+static int is_prose(const float *x) { return x[5] >= 0.5f && x[1] >= 0.3f; }
+
+/* Score the lines the rules kept; remove those at or above the threshold,
+ * except prose (two or more sentences, 30+ Han characters): a fitted model
+ * may be wrong about a paragraph, and losing one costs more than a
+ * leftover.  With dump_features, log every row for the fitting script. */
+static void score_lines(const bp_instance *bp, bp_doc_state *st, const dc_doc *doc, size_t cut) {
+    const char *t = doc->text;
+    size_t n = st->nonempty;
+    if (!n) return;
+    bp_lineref *refs = malloc(n * sizeof *refs);
+    size_t *at = malloc(n * sizeof *at);
+    float *X = malloc(n * BP_NFEAT * sizeof *X);
+    float *f2 = malloc(n * BP_NFEAT2 * sizeof *f2);
+    double *p = malloc(n * sizeof *p);
+    size_t k = 0;
+    for (size_t i = 0; i < st->nlines && k < n; i++) {
+        const bp_line *L = &st->lines[i];
+        if (L->idx < 0) continue;
+        refs[k] = (bp_lineref){t + L->ts, L->te - L->ts, i >= cut || line_removed(L)};
+        at[k++] = i;
+    }
+    bp_features_doc(bp->cues, refs, n, X);
+    bp_score_doc(X, refs, n, p, f2);
+    if (bp->dump_features)
+        for (size_t j = 0; j < n; j++) {
+            char row[BP_NFEAT * 12], *w = row;
+            for (int f = 0; f < BP_NFEAT; f++)
+                w += snprintf(w, sizeof row - (size_t)(w - row), "\t%.4g", X[j * BP_NFEAT + f]);
+            bp->host->log(bp->stage, DC_LOG_DEBUG, "features\t%s\t%zu\t%d%s", doc->id, j,
+                          refs[j].removed, row);
+        }
+    /* Only on pages that show site furniture: a line some rule removed, or
+     * two lines the model is sure of.  A clean document (a statute, an
+     * article) with one odd line keeps it. */
+    size_t ruled = 0, sure = 0;
+    for (size_t j = 0; j < n; j++) {
+        ruled += refs[j].removed;
+        sure += !refs[j].removed && p[j] >= bp->threshold && !is_prose(X + j * BP_NFEAT);
+    }
+    int furnished = ruled > 0 || sure >= 2;
+    for (size_t j = 0; bp->scored && furnished && j < n; j++) {
+        if (refs[j].removed || p[j] < bp->threshold) continue;
+        const float *x = X + j * BP_NFEAT;
+        if (is_prose(x)) continue;
+        if (st->nwhy == st->capwhy) {
+            st->capwhy = st->capwhy ? st->capwhy * 2 : 8;
+            st->why = realloc(st->why, st->capwhy * sizeof *st->why);
+        }
+        char ev[BP_WHY_LEN - 16];
+        bp_score_evidence(x, f2 + j * BP_NFEAT2, ev, sizeof ev);
+        snprintf(st->why[st->nwhy], BP_WHY_LEN, "score:%.2f %s", p[j], ev);
+        st->lines[at[j]].rule = BP_SCORED - (int)st->nwhy++;
+    }
+    free(refs);
+    free(at);
+    free(X);
+    free(f2);
+    free(p);
 }
 
 /* ---- edits ---- */
@@ -757,6 +1015,14 @@ static int emit_edits(bp_instance *bp, bp_doc_state *st, dc_doc *doc, size_t cut
             h->counter_add(bp->stage, bp->c_blank, 1);
             continue;
         }
+        if (L->rule <= BP_SCORED) {
+            const char *why = st->why[BP_SCORED - L->rule];
+            if (L->off + L->len == doc->len) h->edits_replace(e, L->off, L->len, "", 0, why);
+            else h->edits_delete_line(e, L->off, why);
+            h->counter_add(bp->stage, bp->c_scored, 1);
+            lines++;
+            continue;
+        }
         if (L->rule < 0) continue;
         /* The host's delete_line takes the newline *before* a last line that
          * has none, which would overlap a dropped line above it: delete only
@@ -772,7 +1038,7 @@ static int emit_edits(bp_instance *bp, bp_doc_state *st, dc_doc *doc, size_t cut
     size_t last_end = 0;
     for (size_t k = 0; k < st->nspans; k++) {
         const bp_span *sp = &st->spans[k];
-        if (sp->off < last_end || sp->off >= limit || st->lines[sp->line].rule >= 0)
+        if (sp->off < last_end || sp->off >= limit || line_removed(&st->lines[sp->line]))
             continue; /* overlaps another span, or its line is removed */
         h->edits_replace(e, sp->off, sp->len, "", 0, S->rules[sp->rule].name);
         h->counter_add(bp->stage, S->rules[sp->rule].counter, 1);
@@ -824,14 +1090,26 @@ static dc_verdict bp_process(void *inst, dc_doc *doc) {
     size_t cut = st.nlines;
     for (size_t i = 0; i < st.nlines; i++) {
         if (st.lines[i].idx < 0) continue;
-        if (classify_line(&st, doc->text, i) == BP_CUT_TO_END) {
-            cut = i;
-            break;
+        int action = classify_line(&st, doc->text, i);
+        if (action == BP_BLOCK) {
+            i = drop_block(&st, doc->text, i) - 1;
+        } else if (action == BP_CUT_TO_END) {
+            const char *why = cut_refusal(bp, &st, doc->text, i);
+            if (!why) {
+                cut = i;
+                break;
+            }
+            bp->host->counter_add(bp->stage, bp->c_cut_refused, 1); /* the heading alone goes */
+            bp->host->log(bp->stage, DC_LOG_DEBUG, "%s: %s: cut not applied: %s", doc->id,
+                          bp->set.rules[st.lines[i].rule].name, why);
         }
     }
     drop_repeated_title(&st, doc->text);
     drop_title_tags(&st, doc->text);
     drop_teasers(&st, doc->text);
+    if (bp->scored || bp->dump_features) score_lines(bp, &st, doc, cut);
+    drop_header_copies(&st, doc->text);
+    cut_title_prefix(&st, doc->text);
     if (bp->collapse_blank) collapse_blank_runs(&st, cut);
     int applied = emit_edits(bp, &st, doc, cut);
     dc_verdict v = applied < 0 ? DC_ERROR : DC_KEEP;
@@ -847,6 +1125,8 @@ static dc_verdict bp_process(void *inst, dc_doc *doc) {
     free(st.spans);
     free(st.viewbuf);
     free(st.viewmap);
+    free(st.why);
+    free(st.rich);
     return v;
 }
 

@@ -4,7 +4,8 @@
  * of the number of rules, and the per-document engine.
  *
  * Data flow:  profile INI files --bp_profile.c--> bp_set (rules + patterns)
- *             bp_set + document --bp_engine.c--> line verdicts --> host edits
+ *             bp_set + document --boilerplate.c--> line verdicts --> host edits
+ *             kept lines --bp_features.c--> feature rows --bp_score.c--> scored removals
  */
 #ifndef BP_H
 #define BP_H
@@ -18,7 +19,7 @@
 
 typedef enum { BP_EXACT = 0, BP_PREFIX, BP_SUBSTRING, BP_REGEX } bp_kind;
 typedef enum { BP_ZONE_ANY = 0, BP_ZONE_HEADER, BP_ZONE_FOOTER } bp_zone;
-typedef enum { BP_DROP_LINE = 0, BP_CUT_TO_END, BP_INLINE } bp_action;
+typedef enum { BP_DROP_LINE = 0, BP_CUT_TO_END, BP_INLINE, BP_BLOCK } bp_action;
 
 /* One `match` value of a rule.  Patterns are stored in rule order, so a
  * lower pattern index always means an earlier (higher priority) rule. */
@@ -108,5 +109,52 @@ size_t bp_utf8_chars_upto(const char *s, size_t n, size_t cap);
 /* Trim ASCII whitespace, U+3000 and U+00A0 from both ends. */
 void bp_trim(const char *s, size_t n, size_t *start, size_t *end);
 int bp_is_generic(const bp_profile *p);
+
+/* ---- scored detector (bp_features.c, bp_score.c, bp_model.h) ---- */
+
+#define BP_NKINDS 13      /* furniture kinds of the cue vocabulary          */
+#define BP_FEAT_KIND0 31  /* first kind feature                             */
+#define BP_NFEAT (BP_FEAT_KIND0 + BP_NKINDS)
+#define BP_NFEAT2 6       /* second stage: own score and the neighbours'    */
+
+extern const char *const bp_kind_names[BP_NKINDS];
+extern const char *const bp_feature_names[BP_NFEAT];
+
+/* The cue vocabulary compiled into one Hyperscan literal database; safe to
+ * use from several threads at once (a pool of scratch spaces inside). */
+typedef struct bp_cues bp_cues;
+bp_cues *bp_cues_new(char *err, size_t errlen);
+void bp_cues_free(bp_cues *c);
+size_t bp_cues_count(void);
+/* Distinct cues of each kind that occur in s[0..n).  Thread-safe. */
+void bp_cues_scan(bp_cues *c, const char *s, size_t n, unsigned char count[BP_NKINDS]);
+
+/* Shape counts of one trimmed line. */
+typedef struct bp_shape {
+    int chars, han, digits, latin, symbols, sentences, commas, separators;
+    int ends_sentence, ends_colon, bullet;
+    int label_colon;  /* a ':' among the first few characters        */
+    int spaced;       /* runs of blanks between tokens               */
+    int rich; /* sentence-rich: 15+ Han characters and a sentence end or two commas */
+} bp_shape;
+void bp_line_shape(const char *s, size_t n, bp_shape *sh);
+
+/* One non-empty line of a document as the detector sees it. */
+typedef struct bp_lineref {
+    const char *s;  /* trimmed text */
+    size_t n;
+    int removed;    /* already removed by a profile rule */
+} bp_lineref;
+
+/* Fill X (n rows of BP_NFEAT) for the n non-empty lines of a document. */
+void bp_features_doc(bp_cues *c, const bp_lineref *lines, size_t n, float *X);
+
+/* Probability that each line is junk (lines removed by rules count as
+ * junk for their neighbours).  f2 (n rows of BP_NFEAT2) may be NULL. */
+void bp_score_doc(const float *X, const bp_lineref *lines, size_t n, double *p, float *f2);
+/* "login+short+in-junk-run": the largest positive terms of one line. */
+void bp_score_evidence(const float *x, const float *f2, char *out, size_t cap);
+/* The fitted threshold of bp_model.h. */
+double bp_score_default_threshold(void);
 
 #endif

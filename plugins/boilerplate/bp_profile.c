@@ -13,7 +13,7 @@
  *   [rule:NAME]
  *   kind = exact|prefix|substring|regex
  *   zone = any|header|footer  ; optionally "header 5" = first 5 lines
- *   action = drop_line|cut_to_end|inline
+ *   action = drop_line|cut_to_end|inline|block
  *   min_chars / max_chars = N ; only lines of that many characters
  *   match = PATTERN           ; repeatable
  *   match_file = FILE         ; one PATTERN per line (# comments), for long
@@ -244,7 +244,8 @@ static int rule_key(loader *L, const char *key, const char *value, int line) {
         if (strcmp(value, "drop_line") == 0) R->action = BP_DROP_LINE;
         else if (strcmp(value, "cut_to_end") == 0) R->action = BP_CUT_TO_END;
         else if (strcmp(value, "inline") == 0) R->action = BP_INLINE;
-        else fail(L, line, key, "'%s' is not one of drop_line|cut_to_end|inline", value);
+        else if (strcmp(value, "block") == 0) R->action = BP_BLOCK;
+        else fail(L, line, key, "'%s' is not one of drop_line|cut_to_end|inline|block", value);
     } else if (strcmp(key, "min_chars") == 0 || strcmp(key, "max_chars") == 0) {
         int *dst = key[1] == 'i' ? &R->min_chars : &R->max_chars;
         if (parse_int(value, dst) < 0) fail(L, line, key, "'%s' is not a count", value);

@@ -55,9 +55,20 @@ typedef struct inst {
 } inst;
 
 /* Create the stage with "key=value" options; returns 0 or -1 (err set). */
+/* The scored detector is off unless a test asks for it: these tests pin
+ * down what the profile rules do (checks of the detector live in tests/e2e/boilerplate_scored.sh). */
 static int make(inst *I, const char *const *kv) {
     memset(I, 0, sizeof *I);
-    dc_options *o = dc_options_from_pairs(docclean_plugin.options, kv, "test", I->err,
+    const char *all[16];
+    size_t n = 0;
+    int has_scored = 0;
+    for (size_t k = 0; kv[k] && n < 14; k++) {
+        has_scored |= strncmp(kv[k], "scored=", 7) == 0;
+        all[n++] = kv[k];
+    }
+    if (!has_scored) all[n++] = "scored=false";
+    all[n] = NULL;
+    dc_options *o = dc_options_from_pairs(docclean_plugin.options, all, "test", I->err,
                                           sizeof I->err);
     if (!o) return -1;
     I->stage = dc_stage_new_standalone("boilerplate");
@@ -263,9 +274,14 @@ static void test_action_cut_to_end(void **s) {
     (void)s;
     inst I;
     make_with(&I, "[rule:c]\nkind = regex\naction = cut_to_end\nmatch = ^相关文章[:：]?$\n", NULL);
-    expect(&I, "标题\n正文\n相关文章:\n别的文章一\n别的文章二", "标题\n正文\n");
-    expect(&I, "标题\n正文\n\n\n相关文章:\n别的文章一\n", "标题\n正文\n");
+    /* a cut needs the body above it (a sentence-rich line): guard rail */
+    expect(&I, "标题\n这是正文的第一句话,写得比较长一些。\n相关文章:\n别的文章一\n别的文章二", "标题\n这是正文的第一句话,写得比较长一些。\n");
+    expect(&I, "标题\n这是正文的第一句话,写得比较长一些。\n\n\n相关文章:\n别的文章一\n", "标题\n这是正文的第一句话,写得比较长一些。\n");
     expect(&I, "标题\n正文讲相关文章\n", "标题\n正文讲相关文章\n");
+    /* above the body only the marker goes, never the rest */
+    expect(&I, "标题\n相关文章:\n这是正文的第一句话,写得比较长一些。\n", "标题\n这是正文的第一句话,写得比较长一些。\n");
+    /* prose after the marker (three sentence-rich lines): only the marker goes */
+    expect(&I, "标题\n这是正文的第一句话,写得比较长一些。\n相关文章:\n这是正文的第一句话,写得比较长一些。\n这是正文的第一句话,写得比较长一些。\n这是正文的第一句话,写得比较长一些。\n", "标题\n这是正文的第一句话,写得比较长一些。\n这是正文的第一句话,写得比较长一些。\n这是正文的第一句话,写得比较长一些。\n这是正文的第一句话,写得比较长一些。\n");
     unmake(&I);
 }
 
@@ -363,26 +379,27 @@ static void test_disable_and_family_switches(void **s) {
                        "[rule:inl]\nkind = substring\naction = inline\nmatch = 【乙】\n"
                        "[rule:cut]\nkind = exact\naction = cut_to_end\nmatch = 丙\n"
                        "[repeated_title]\nwindow = 3\n";
-    const char *in = "标题标题标题\n甲\n标题标题标题\n正文【乙】\n丙\n尾\n";
+    /* the body line is sentence-rich so that the cut_to_end guard lets 丙 cut */
+    const char *in = "标题标题标题\n甲\n标题标题标题\n正文【乙】写得比较长一些的第一句话语言。\n丙\n尾\n";
     inst I;
     make_with(&I, prof, NULL);
-    expect(&I, in, "标题标题标题\n正文\n");
+    expect(&I, in, "标题标题标题\n正文写得比较长一些的第一句话语言。\n");
     unmake(&I);
     make_with(&I, prof, "disable=s/dr*");
     /* with 甲 kept, nothing was removed between the title and its copy */
-    expect(&I, in, "标题标题标题\n甲\n标题标题标题\n正文\n");
+    expect(&I, in, "标题标题标题\n甲\n标题标题标题\n正文写得比较长一些的第一句话语言。\n");
     unmake(&I);
     make_with(&I, prof, "inline=false");
-    expect(&I, in, "标题标题标题\n正文【乙】\n");
+    expect(&I, in, "标题标题标题\n正文【乙】写得比较长一些的第一句话语言。\n");
     unmake(&I);
     make_with(&I, prof, "cut_to_end=no");
-    expect(&I, in, "标题标题标题\n正文\n丙\n尾\n");
+    expect(&I, in, "标题标题标题\n正文写得比较长一些的第一句话语言。\n丙\n尾\n");
     unmake(&I);
     make_with(&I, prof, "repeated_title=false");
-    expect(&I, in, "标题标题标题\n标题标题标题\n正文\n");
+    expect(&I, in, "标题标题标题\n标题标题标题\n正文写得比较长一些的第一句话语言。\n");
     unmake(&I);
     make_with(&I, prof, "drop_line=false");
-    expect(&I, in, "标题标题标题\n甲\n标题标题标题\n正文\n");
+    expect(&I, in, "标题标题标题\n甲\n标题标题标题\n正文写得比较长一些的第一句话语言。\n");
     unmake(&I);
 }
 
@@ -595,6 +612,7 @@ static const gcase generic_cases[] = {
     {"page-counter", "第3页 / 共9页", "第3页的表格需要重新填写。"},
     {"breadcrumb", "当前位置:首页 > 范文 > 总结", "我们当前的位置十分重要。"},
     {"breadcrumb-path", "某某学院 > 新闻中心 > 正文", "当温度>30时应当停止作业。"},
+    {"breadcrumb-path", "某某网 » 教育频道 » 正文", "甲>乙,乙>丙,所以甲>丙。"},
     {"welcome-banner", "欢迎访问某某范文网!", "欢迎访问团到我校参观交流,我们表示热烈欢迎和衷心感谢。"},
     {"prev-next", "上一篇:某某计划 下一篇:某某总结", "他上一次来已经是三年前了。"},
     {"site-self-description", "作文专题栏目,提供与读后感相关的作文集合。", "我们提供优质服务,是群众满意的窗口。"},
@@ -612,6 +630,8 @@ static const gcase generic_cases[] = {
     {"author-byline", "作者: 某某abc", "作者在书中写道:读书使人明智。"},
     {"genre-tag", "-学习心得", "学习心得体会范文三篇"},
     {"site-name-line", "某某文学吧", "某某文学吧的会员在这里交流写作经验。"},
+    {"comment-widget", "查看剩下25条评论", "大家的评论让我们受益匪浅,我们会继续改进工作。"},
+    {"comment-widget", "写评论", "文学评论"},
 };
 
 /* Doc layout puts the junk in the middle (header/footer zones still hold it
@@ -683,7 +703,8 @@ static void test_generic_profile_inline_rules(void **s) {
     }
     /* negatives: look-alikes that must stay */
     const char *keep[] = {"标题:学校工作计划", "正文:", "他在【实践】中成长。", "开云南的山路很难走。",
-                          "第1页的内容很重要。", "分隔线-----", "欢迎阅读本书的读者朋友们。", NULL};
+                          "第1页的内容很重要。", "分隔线-----", "欢迎阅读本书的读者朋友们。",
+                          "2023年体育中考方案", "学校举办第20届体育节。", "G20论坛在杭州举行。", NULL};
     for (int k = 0; keep[k]; k++) {
         char in[512];
         snprintf(in, sizeof in, "正文第一行内容\n%s\n", keep[k]);
@@ -704,7 +725,7 @@ static void test_generic_related_list_only_in_footer(void **s) {
     inst I;
     assert_int_equal(make(&I, kv), 0);
     char body[4096] = "", in[8192], want[8192];
-    for (int i = 0; i < 50; i++) strcat(body, "正文的一段内容。\n");
+    for (int i = 0; i < 50; i++) strcat(body, "这是正文中的一段内容,足够长也有句号。\n"); /* sentence-rich: the cut guard */
     snprintf(in, sizeof in, "标题\n相关文章:\n%s", body);
     snprintf(want, sizeof want, "标题\n%s", body);
     expect(&I, in, want);
