@@ -1637,7 +1637,7 @@ out:
         snprintf(st.error, sizeof st.error, "interrupted by %s", strsignal(st.interrupted));
     if (rc == DC_EXIT_RUNTIME && !st.error[0]) snprintf(st.error, sizeof st.error, "run failed");
     /* the stats already published with the outputs fixed the run time */
-    if (!st.stats_done) st.rep.seconds = (double)(now_ns() - t0) / 1e9;
+    if (!(st.stats_done && o->stats_path)) st.rep.seconds = (double)(now_ns() - t0) / 1e9;
     if (o->state && rc == DC_EXIT_RUNTIME) {
         dc_run_counts c = run_counts(&st, p);
         if (committed) dc_state_record_late_error(o->state, &c, st.error);
