@@ -127,7 +127,7 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/docclean
 	install -m 755 $(BUILD)/docclean $(DESTDIR)$(PREFIX)/bin/docclean
 	install -m 755 $(PLUGIN_SOS) $(DESTDIR)$(PREFIX)/lib/docclean/plugins/
-	install -m 644 include/docclean/plugin.h include/docclean/utf8.h $(DESTDIR)$(PREFIX)/include/docclean/
+	install -m 644 include/docclean/plugin.h include/docclean/utf8.h include/docclean/tag.h $(DESTDIR)$(PREFIX)/include/docclean/
 	cp -r conf $(DESTDIR)$(PREFIX)/share/docclean/
 	install -d $(DESTDIR)$(PREFIX)/share/docclean/third_party
 	cp -r third_party/opencc $(DESTDIR)$(PREFIX)/share/docclean/third_party/

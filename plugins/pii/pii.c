@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "docclean/plugin.h"
+#include "docclean/tag.h"
 #include "pii.h"
 
 enum { MODE_TAG, MODE_MASK, MODE_KEEP };
@@ -61,27 +62,6 @@ static const dc_option_decl options[] = {
     {"email", DC_OPT_BOOL, "true", "e-mail addresses", NULL},
     {NULL, 0, NULL, NULL, NULL}};
 
-/* tag_format with every {type} replaced by the type's name. */
-static char *format_tag(const char *fmt, const char *type, size_t *len)
-{
-    size_t flen = strlen(fmt), tlen = strlen(type), n = 0;
-    for (const char *q = fmt; (q = strstr(q, "{type}")); q += 6) n++;
-    char *out = malloc(flen + n * tlen + 1), *w = out;
-    if (!out) return NULL;
-    for (const char *q = fmt; *q;) {
-        if (strncmp(q, "{type}", 6) == 0) {
-            memcpy(w, type, tlen);
-            w += tlen;
-            q += 6;
-        } else {
-            *w++ = *q++;
-        }
-    }
-    *w = 0;
-    *len = (size_t)(w - out);
-    return out;
-}
-
 static void pii_destroy(void *inst)
 {
     pii *P = inst;
@@ -118,7 +98,7 @@ static void *pii_create(const dc_host *host, dc_stage *stage, const dc_options *
     for (int t = 0; t < PII_NTYPES; t++) {
         const char *name = pii_type_name((pii_type)t);
         if (host->opt_bool(o, name)) P->types |= 1u << t;
-        P->tag[t] = format_tag(fmt ? fmt : "", name, &P->tag_len[t]);
+        P->tag[t] = dc_tag_format(fmt ? fmt : "", name, &P->tag_len[t]);
         if (!P->tag[t]) {
             snprintf(err, errlen, "out of memory");
             pii_destroy(P);

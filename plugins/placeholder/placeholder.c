@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "docclean/plugin.h"
+#include "docclean/tag.h"
 #include "ph.h"
 
 enum { MODE_TAG, MODE_NORMALIZE, MODE_KEEP };
@@ -75,27 +76,6 @@ static const dc_option_decl options[] = {
      "detect a '.' left between Han characters by a censor filter (鼓励.力量办园)", NULL},
     {NULL, 0, NULL, NULL, NULL}};
 
-/* tag_format with every {type} replaced by the type's name. */
-static char *format_tag(const char *fmt, const char *type, size_t *len)
-{
-    size_t flen = strlen(fmt), tlen = strlen(type), n = 0;
-    for (const char *q = fmt; (q = strstr(q, "{type}")); q += 6) n++;
-    char *out = malloc(flen + n * tlen + 1), *w = out;
-    if (!out) return NULL;
-    for (const char *q = fmt; *q;) {
-        if (strncmp(q, "{type}", 6) == 0) {
-            memcpy(w, type, tlen);
-            w += tlen;
-            q += 6;
-        } else {
-            *w++ = *q++;
-        }
-    }
-    *w = 0;
-    *len = (size_t)(w - out);
-    return out;
-}
-
 static void ph_destroy(void *inst)
 {
     placeholder *P = inst;
@@ -135,7 +115,7 @@ static void *ph_create(const dc_host *host, dc_stage *stage, const dc_options *o
     const char *norm = host->opt_str(o, "normalize_form");
     for (int t = 0; t < PH_NTYPES; t++) {
         const char *name = ph_type_name((ph_type)t);
-        P->rep[t] = format_tag(P->mode == MODE_NORMALIZE ? (norm ? norm : "") : (tag ? tag : ""),
+        P->rep[t] = dc_tag_format(P->mode == MODE_NORMALIZE ? (norm ? norm : "") : (tag ? tag : ""),
                                P->mode == MODE_NORMALIZE ? "" : name, &P->rep_len[t]);
         if (!P->rep[t]) {
             snprintf(err, errlen, "out of memory");
