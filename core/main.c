@@ -1,5 +1,6 @@
 /*
- * main.c - the docclean command line: run, explain, check-config, plugins.
+ * main.c - the docclean command line: parses arguments and dispatches run,
+ * explain, check-config, plugins, status, merge, report, cluster and slurm.
  */
 #include <getopt.h>
 #include <limits.h>
