@@ -42,12 +42,12 @@ static const dc_option_decl options[] = {
      "your own lexicon files, added to `lexicons` (the file name is the category)", NULL},
     {"line_min_han", DC_OPT_INT, "2",
      "a line with an ad is deleted when fewer Han characters than this remain outside the ads",
-     NULL},
+     "0.."},
     {"stuffing", DC_OPT_BOOL, "true", "delete keyword-stuffed lines", NULL},
     {"stuff_min_tokens", DC_OPT_INT, "5", "keyword stuffing: at least this many separated items",
-     NULL},
+     "0.."},
     {"stuff_min_share", DC_OPT_DOUBLE, "0.75",
-     "keyword stuffing: one Han trigram occurs in at least this share of the items", NULL},
+     "keyword stuffing: one Han trigram occurs in at least this share of the items", "0..1"},
     {NULL, 0, NULL, NULL, NULL}};
 
 static void spam_destroy(void *inst)

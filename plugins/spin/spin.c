@@ -42,11 +42,11 @@ static const dc_option_decl options[] = {
      "conf/spin/pairs.tsv",
      NULL},
     {"min_score", DC_OPT_DOUBLE, "3",
-     "set spun = true in the metadata from this many spun words per 1000 Han characters", NULL},
+     "set spun = true in the metadata from this many spun words per 1000 Han characters", "0.."},
     {"min_hits", DC_OPT_INT, "3",
      "spun and drop need at least this many spun words (one hit in a short text is no evidence)",
-     NULL},
-    {"drop_score", DC_OPT_DOUBLE, "5", "mode=drop: reject from this spin_score", NULL},
+     "0.."},
+    {"drop_score", DC_OPT_DOUBLE, "5", "mode=drop: reject from this spin_score", "0.."},
     {NULL, 0, NULL, NULL, NULL}};
 
 static void spin_destroy(void *inst)

@@ -23,6 +23,11 @@ conf "bands = 99999999999999999999" huge.ini
 check "int overflow" huge.ini "huge.ini:5: [dedup] bands: '99999999999999999999' is out of range for a 64-bit integer"
 printf '[pipeline]\nstages = t2s\n[t2s]\nthreshold = -1\n' > t2s.ini
 check "t2s negative" t2s.ini "t2s.ini:4: [t2s] threshold: '-1' is out of range (0..1)"
+# the quality-signal stages declare ranges too
+printf '[pipeline]\nstages = quality\n[quality]\nmin_han_share = 1.5\n' > q.ini
+check "quality share" q.ini "q.ini:4: [quality] min_han_share: '1.5' is out of range (0..1)"
+printf '[pipeline]\nstages = pii\n[pii]\nmask_head = -1\n' > pii.ini
+check "pii negative" pii.ini "pii.ini:4: [pii] mask_head: '-1' is out of range (0..)"
 printf '[pipeline]\nstages = normalize\n[run]\njobs = -2\n' > jobs.ini
 check "core option" jobs.ini "jobs.ini:4: [run] jobs: '-2' is out of range (0..)"
 # the value comes from an include: name the include, not the including file
