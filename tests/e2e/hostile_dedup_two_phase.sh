@@ -90,35 +90,40 @@ expect_contains statusC "failed"
 # E. the undo is exact: with lines = true (repeated-line counts are read-
 #    modify-write), a run killed after its prepare and redone publishes the
 #    same as an uninterrupted run, and so does the run after it.
-footer() { # FILE PREFIX: documents sharing footer lines (counted in the index)
+footer() { # FILE PREFIX NY: documents sharing footer lines (counted in the index);
+  # the first NY of them also share line Y, which reaches line_min_docs = 4
+  # only if a killed run's counts were not undone (2 + 2 + 1 instead of 2 + 1)
   python3 - "$@" <<'PY'
 import json, random, sys
-path, prefix = sys.argv[1], sys.argv[2]
+path, prefix, ny = sys.argv[1], sys.argv[2], int(sys.argv[3])
+y = "偶然重复的一行" * 4
 rng = random.Random(prefix)
 cjk = lambda k: "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(k))
 foot = "\n".join("本站声明" + str(i) + "：" + "版权所有不得转载违者必究" * 2 for i in range(2))
 with open(path, "w", encoding="utf-8") as f:
     for i in range(12):
-        f.write(json.dumps({"id": f"{prefix}{i}", "text": cjk(100) + "\n" + cjk(100) + "\n" + foot}, ensure_ascii=False) + "\n")
+        body = cjk(100) + "\n" + (y + "\n" if i < ny else "") + cjk(100)
+        f.write(json.dumps({"id": f"{prefix}{i}", "text": body + "\n" + foot}, ensure_ascii=False) + "\n")
 PY
   touch -d '10 minutes ago' "$1"
 }
-printf '[pipeline]\nstages = dedup\n[dedup]\nindex = %s/sE/dedup-index\nlines = true\nline_min_docs = 3\n' "$T" > e.ini
-printf '[pipeline]\nstages = dedup\n[dedup]\nindex = %s/rE/dedup-index\nlines = true\nline_min_docs = 3\n' "$T" > r.ini
+printf '[pipeline]\nstages = dedup\n[dedup]\nindex = %s/sE/dedup-index\nlines = true\nline_min_docs = 4\n' "$T" > e.ini
+printf '[pipeline]\nstages = dedup\n[dedup]\nindex = %s/rE/dedup-index\nlines = true\nline_min_docs = 4\n' "$T" > r.ini
 mkdir inE
-footer inE/e1.jsonl e1
+footer inE/e1.jsonl e1 0
 "$DOCCLEAN" run -c r.ini -q --state rE -o refE inE 2>/dev/null || fail "E: reference run 1"
 "$DOCCLEAN" run -c e.ini -q --state sE -o outE inE 2>/dev/null || fail "E: run 1"
-footer inE/e2.jsonl e2
+footer inE/e2.jsonl e2 2
 "$DOCCLEAN" run -c r.ini -q --state rE -o refE inE 2>/dev/null || fail "E: reference run 2"
 DOCCLEAN_TEST_CRASH_AT=before-ledger-commit "$DOCCLEAN" run -c e.ini -q --state sE -o outE inE 2>/dev/null
 "$DOCCLEAN" run -c e.ini -q --state sE -o outE inE 2>/dev/null || fail "E: run 2 redone"
-footer inE/e3.jsonl e3
+footer inE/e3.jsonl e3 1
 "$DOCCLEAN" run -c r.ini -q --state rE -o refE inE 2>/dev/null || fail "E: reference run 3"
 "$DOCCLEAN" run -c e.ini -q --state sE -o outE inE 2>/dev/null || fail "E: run 3"
 texts() { for f in "$1"/*.jsonl.zst; do zstd -dc "$f"; done | python3 -c 'import json,sys; [print(json.dumps([d.get("id"), d.get("text"), d.get("reason")], ensure_ascii=False)) for d in map(json.loads, sys.stdin)]' | sort; }
 texts refE > refE.txt; texts outE > outE.txt
 expect_eq "E: documents" "$(wc -l < outE.txt)" 36
+grep -c "偶然重复的一行" refE.txt | grep -qx 3 || fail "E: line Y should be kept in the reference (3 documents)"
 cmp refE.txt outE.txt || { diff refE.txt outE.txt | head -5 >&2; fail "E: the redone run differs from an uninterrupted one"; }
 
 # D. a pending index and no ledger to resolve it
