@@ -287,7 +287,7 @@ static int cmd_scale(long n, const char *dir)
     char err[1024];
     int kind;
     const char *params = "bench-synthetic";
-    dx_index *ix = dx_open(dir, NULL, params, 112, err, sizeof err, &kind);
+    dx_index *ix = dx_open(dir, NULL, params, 112, NULL, err, sizeof err, &kind);
     if (!ix) { fprintf(stderr, "%s\n", err); return 2; }
     uint64_t s = 42;
     double t0 = now(CLOCK_MONOTONIC);
@@ -300,7 +300,7 @@ static int cmd_scale(long n, const char *dir)
     printf("build %ld docs: %.1f s (%.0f docs/s), commit %.1f s, %.1f bytes/doc on disk (goal <= 250)\n", n,
            t1 - t0, n / (t1 - t0), t2 - t1, (double)bytes / n);
     /* run 2: lookups of new documents (14 band probes + exact probe), then inserts */
-    ix = dx_open(dir, NULL, params, 112, err, sizeof err, &kind);
+    ix = dx_open(dir, NULL, params, 112, NULL, err, sizeof err, &kind);
     long q = 100000;
     uint32_t cands[4096];
     size_t hits = 0;

@@ -128,6 +128,11 @@ typedef struct dc_doc_priv {
 void dc_doc_set_position(dc_doc *doc, uint64_t position);
 /* The cluster phase this process runs (NULL: an ordinary run). */
 void dc_cluster_set(const dc_cluster_ctx *c);
+/* The ledger of a --state run, for host->run_tag/run_committed (ABI 1.3).
+ * Set by the CLI before the pipeline is built, NULL after the state is
+ * closed. */
+struct dc_state;
+void dc_host_set_ledger(struct dc_state *s);
 
 /* Create a document taking ownership of `text` (malloc'd, with one spare
  * byte after len for the NUL). */

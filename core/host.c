@@ -13,6 +13,7 @@
 
 #include "core.h"
 #include "doclog.h"
+#include "state.h"
 #include "testkit.h"
 
 int dc_log_verbosity = DC_LOG_INFO;
@@ -562,6 +563,26 @@ static const dc_cluster_ctx *host_cluster(void)
     return cluster_ctx;
 }
 
+/* ---------------- ABI 1.3: the ledger's commit point ---------------- */
+
+/* Set once by the CLI around a --state run, like cluster_ctx. */
+static dc_state *ledger;
+
+void dc_host_set_ledger(dc_state *s)
+{
+    ledger = s;
+}
+
+static const char *host_run_tag(void)
+{
+    return ledger ? dc_state_run_tag(ledger) : NULL;
+}
+
+static int host_run_committed(const char *tag)
+{
+    return ledger && tag ? dc_state_run_committed(ledger, tag) : -1;
+}
+
 /* ---------------- the table ---------------- */
 
 static const dc_host host_table = {
@@ -599,6 +620,8 @@ static const dc_host host_table = {
     .set_failure = host_set_failure,
     .explaining = host_explaining,
     .note = host_note,
+    .run_tag = host_run_tag,
+    .run_committed = host_run_committed,
 };
 
 const dc_host *dc_host_get(void)

@@ -401,8 +401,10 @@ static int run_unattended(cli *a, dc_config *cfg, const char *state_dir)
         return locked ? DC_EXIT_LOCKED : DC_EXIT_RUNTIME;
     }
     dc_pipeline *pl = NULL;
+    dc_host_set_ledger(st); /* two-phase plugins resolve pending state at create */
     int brc = build_pipeline(cfg, &pl);
     if (brc != DC_EXIT_OK) {
+        dc_host_set_ledger(NULL);
         dc_state_close(st);
         return brc;
     }
@@ -425,6 +427,7 @@ static int run_unattended(cli *a, dc_config *cfg, const char *state_dir)
     int rc = dc_run(pl, a->inputs, a->ninputs, &ro);
     free(out), free(rej), free(stats);
     dc_pipeline_free(pl); /* plugins release their own locks before ours */
+    dc_host_set_ledger(NULL);
     dc_state_close(st);
     return rc;
 }

@@ -1377,12 +1377,18 @@ static int publish_group(run_state *st, dc_pipeline *p, sinks *k)
     return 0;
 }
 
-/* Each stage's finish(): commits plugin state such as the dedup index. */
-static int finish_stages(run_state *st, dc_pipeline *p)
+/* Each stage's finish(): commits plugin state such as the dedup index.
+ * `which`: FINISH_ALL, or in a --state run the stages that prepare before
+ * the ledger commit (DC_PLUGIN_TWO_PHASE) or those that finish after it. */
+enum { FINISH_ALL, FINISH_TWO_PHASE, FINISH_AFTER_COMMIT };
+static int finish_stages(run_state *st, dc_pipeline *p, int which)
 {
     char err[1024];
     for (size_t i = 0; i < p->n; i++) {
         dc_stage *s = p->stages[i];
+        int two_phase = (s->desc.flags & DC_PLUGIN_TWO_PHASE) != 0;
+        if ((which == FINISH_TWO_PHASE && !two_phase) || (which == FINISH_AFTER_COMMIT && two_phase))
+            continue;
         err[0] = '\0';
         if (s->desc.finish && s->desc.finish(s->instance, err, sizeof err) != 0) {
             run_error(st, "stage '%s': finish failed: %s", s->name, err[0] ? err : "(no message)");
@@ -1395,24 +1401,41 @@ static int finish_stages(run_state *st, dc_pipeline *p)
 /* The order of commits is what makes runs crash safe:
  *  - plain runs: outputs durable and published as a group first, then
  *    plugin state (an index never gets ahead of the output it describes);
- *  - --state runs: outputs durable in staging, then the ledger commit (the
- *    commit point) and publishing, then plugin state.  A crash between the
- *    ledger and finish() leaves the dedup index without that run's
- *    documents (later runs may keep a copy of them) but can never lose or
- *    repeat a document; the other order could drop documents as
- *    "duplicates" of themselves when the run is redone.
+ *  - --state runs, a two-phase commit with the ledger as the one commit
+ *    point:
+ *      1. outputs durable in staging;
+ *      2. two-phase stages (DC_PLUGIN_TWO_PHASE: the dedup index) PREPARE:
+ *         their state for this run is made durable, marked pending under
+ *         the run's tag (host->run_tag(): STATE_ID/RUN_ID);
+ *      3. the ledger commit (the commit point), then publishing;
+ *      4. other stages' finish() (ABI <= 1.2 plugins: as before).
+ *    Why no document is lost or published twice, wherever the process dies:
+ *    the outputs and the ledger decide what was published (state.h), and a
+ *    pending state is resolved by whoever opens it next, in the same
+ *    state, by asking the ledger (host->run_committed): committed -> the
+ *    state is rolled forward, so it describes exactly the documents the
+ *    published outputs hold and a redelivery of them is recognised; not
+ *    committed -> it is rolled back, so the redone run sees the state the
+ *    previous committed run left and does not drop its own documents as
+ *    copies of themselves.  The ledger answers "committed" iff the run's
+ *    row was in the COMMIT, so state and outputs always agree.  A failing
+ *    prepare (a full index map) fails the run before step 3: nothing is
+ *    published and the inputs are taken again.  A state whose pending tag
+ *    cannot be resolved (another --state dir, or none) is refused, never
+ *    guessed.
  * Returns 0, -1 (nothing published) or -2 (--state: committed, publishing
- * left to the next run). */
+ * or a non-two-phase finish() failed). */
 static int commit_run(run_state *st, dc_pipeline *p, sinks *k)
 {
     if (!st->o->state) {
         if (publish_group(st, p, k) != 0) return -1;
-        return finish_stages(st, p) != 0 ? -2 : 0;
+        return finish_stages(st, p, FINISH_ALL) != 0 ? -2 : 0;
     }
     if (commit_writers(st, k) != 0) return -1;
+    if (finish_stages(st, p, FINISH_TWO_PHASE) != 0) return -1;
     int rc = commit_state(st, p);
     if (rc != 0) return rc;
-    return finish_stages(st, p) != 0 ? -2 : 0;
+    return finish_stages(st, p, FINISH_AFTER_COMMIT) != 0 ? -2 : 0;
 }
 
 /* ---------------- signals ---------------- */
@@ -1594,7 +1617,7 @@ int dc_run(dc_pipeline *p, char *const *inputs, size_t ninputs, const dc_run_opt
                     (double)(now_ns() - t0) / 1e9, (double)st.prepass_ns / 1e9,
                     (double)st.spool_bytes / 1e6);
         if (o->spool_mode == DC_SPOOL_WRITE) { /* this phase ends here */
-            if (spool_commit(st.spool_fd, o->spool_path) != 0 || finish_stages(&st, p) != 0) rc = DC_EXIT_RUNTIME;
+            if (spool_commit(st.spool_fd, o->spool_path) != 0 || finish_stages(&st, p, FINISH_ALL) != 0) rc = DC_EXIT_RUNTIME;
             else if (st.rep.input_errors) rc = DC_EXIT_INPUT;
             st.spool_fd = -1;
             goto out;

@@ -40,6 +40,7 @@ struct dc_state {
     struct stat db_st, lock_st;
     char state_id[17];
     char run_id[17];
+    char run_tag[40]; /* STATE_ID/RUN_ID: names the run to plugins */
     char run_name[64];
     char started[32];
     int64_t settle;
@@ -310,6 +311,7 @@ dc_state *dc_state_open(const dc_state_opts *o, const char *out_dir, char *err, 
         goto fail;
     }
     if (load_state_id(s, err, errlen) != 0) goto fail;
+    snprintf(s->run_tag, sizeof s->run_tag, "%s/%s", s->state_id, s->run_id);
     /* From here on the ledger can say why a run failed (`status`). */
     if (mkdir_parents(s->out_dir) != 0) {
         snprintf(err, errlen, "cannot create the output dir %s: %s", s->out_dir, strerror(errno));
@@ -373,6 +375,29 @@ const char *dc_state_run_id(const dc_state *s)
 const char *dc_state_run_name(const dc_state *s)
 {
     return s->run_name;
+}
+
+const char *dc_state_run_tag(const dc_state *s)
+{
+    return s->run_tag;
+}
+
+/* A run is committed when the ledger has it with status "ok": that row is
+ * written in the commit transaction (record_run in dc_state_commit), and a
+ * committed run stays "ok" whatever fails afterwards.  A run killed before
+ * its COMMIT has no row; one that failed before it is "failed". */
+int dc_state_run_committed(dc_state *s, const char *tag)
+{
+    size_t n = strlen(s->state_id);
+    if (!tag || strncmp(tag, s->state_id, n) != 0 || tag[n] != '/') return -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM runs WHERE run_id = ? AND status = 'ok'", -1,
+                           &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, tag + n + 1, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) > 0 : -1;
+    sqlite3_finalize(st);
+    return rc;
 }
 
 char *dc_state_staging_path(dc_state *s, const char *name)
@@ -659,7 +684,12 @@ int dc_state_commit(dc_state *s, const dc_input_list *files, const dc_read_finge
         exec_sql(s->db, "ROLLBACK", err + strlen(err), 0);
         return -1;
     }
-    if (exec_sql(s->db, "COMMIT", err, errlen) != 0) return -1;
+    if (exec_sql(s->db, "COMMIT", err, errlen) != 0) {
+        /* A failed COMMIT may leave the transaction open: end it, so that
+         * nobody (dc_state_run_committed) reads this run's row as committed. */
+        if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
     crash_point("after-ledger-commit");
     /* Committed: publishing may be repeated by recovery if we die now. */
     for (size_t i = 0; i < noutputs; i++) {

@@ -7,7 +7,10 @@
  *   2. one ledger transaction records the run, its files and its outputs:
  *      this is the commit point;
  *   3. outputs are renamed from .staging into OUT and the directory fsynced;
- *   4. plugins' finish() commit their own state (the dedup index).
+ *   4. plugins without DC_PLUGIN_TWO_PHASE commit their own state.
+ * Two-phase plugins (the dedup index) prepare their state before 2, marked
+ * with the run's tag; whoever opens it later asks this ledger whether the
+ * tag committed (dc_state_run_committed) and rolls it forward or back.
  * A run killed before 2 leaves only staging files: the next run deletes
  * them and processes the same inputs again.  A run killed after 2 is rolled
  * forward by the next run (step 3 is repeated).
@@ -41,6 +44,11 @@ dc_state *dc_state_open(const dc_state_opts *o, const char *out_dir, char *err, 
                         int *locked);
 void dc_state_close(dc_state *s);
 const char *dc_state_run_id(const dc_state *s);
+/* "STATE_ID/RUN_ID": this run's name for plugin state (host->run_tag). */
+const char *dc_state_run_tag(const dc_state *s);
+/* Did this ledger commit the run `tag` (a run_tag)?  1 yes, 0 no, -1 the
+ * tag is not of this ledger or the ledger cannot be read. */
+int dc_state_run_committed(dc_state *s, const char *tag);
 /* "20261123T190102Z-1a2b3c4d": prefix of this run's output names. */
 const char *dc_state_run_name(const dc_state *s);
 

@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 #define DC_ABI_MAJOR 1
-#define DC_ABI_MINOR 2
+#define DC_ABI_MINOR 3
 
 /* The one symbol every plugin exports. */
 #define DC_PLUGIN_SYMBOL "docclean_plugin"
@@ -243,6 +243,19 @@ typedef struct dc_host {
      * and why the others did not, ...).  note() is a no-op otherwise. */
     int (*explaining)(const dc_doc *doc);
     void (*note)(dc_doc *doc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+    /* ---- ABI 1.3 (check host->struct_size before use) ---- */
+
+    /* Two-phase commit of plugin state with the run's ledger (`--state`
+     * runs; see DC_PLUGIN_TWO_PHASE).  run_tag() names this run in its
+     * ledger ("STATE_ID/RUN_ID", unique across state dirs), or is NULL when
+     * the run has no ledger.  run_committed(tag) says whether the ledger of
+     * THIS run committed the run `tag`: 1 committed, 0 not committed (the
+     * tag is of this ledger and the run never reached its commit point, or
+     * failed before it), -1 cannot tell (no ledger, or another ledger's
+     * tag).  Both may be called from create() on. */
+    const char *(*run_tag)(void);
+    int (*run_committed)(const char *tag);
 } dc_host;
 
 
@@ -251,7 +264,15 @@ typedef struct dc_host {
 /* ------------------------------------------------------------------ */
 
 enum {
-    DC_PLUGIN_CONCURRENT = 1u << 0 /* process() may run on several threads */
+    DC_PLUGIN_CONCURRENT = 1u << 0, /* process() may run on several threads */
+    /* ABI 1.3: in a run with a ledger (host->run_tag() != NULL) finish()
+     * PREPARES: it makes the plugin's state durable but marked as pending
+     * for run_tag(), and the core calls it BEFORE the ledger commit (the
+     * run's single commit point), so a failing finish() fails the run with
+     * nothing published.  Whoever opens the state later resolves a pending
+     * tag with host->run_committed(): roll it forward (1) or discard it
+     * (0).  Without the flag finish() runs after the commit point. */
+    DC_PLUGIN_TWO_PHASE = 1u << 1
 };
 
 /* Which pass prepare() prepares for (ABI 1.1). */
@@ -286,7 +307,8 @@ typedef struct dc_plugin {
                     char *err, size_t errlen);
     /* Process one document. */
     dc_verdict (*process)(void *instance, dc_doc *doc);
-    /* End-of-run work (flush an index ...). May be NULL. 0 on success. */
+    /* End-of-run work (flush an index ...). May be NULL. 0 on success.
+     * With DC_PLUGIN_TWO_PHASE and a ledger: the prepare half (see there). */
     int (*finish)(void *instance, char *err, size_t errlen);
     /* Free the instance. May be NULL. */
     void (*destroy)(void *instance);

@@ -25,6 +25,7 @@
  */
 /* Error messages are bounded buffers; a truncated path in a message is fine. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +105,7 @@ typedef struct dedup {
     uint32_t *sig, *cands;
     uint8_t *sketch;
     int committed;
+    dx_ledger ledger; /* --state runs: two-phase commit with the run's ledger */
     longest_plan plan;
     /* cluster runs */
     const dc_cluster_ctx *cl;
@@ -243,6 +245,30 @@ static int cluster_setup(dedup *d, const dc_options *o, char *err, size_t errlen
     return cluster_open(d, err, errlen);
 }
 
+static void ledger_log(void *ctx, const char *fmt, ...)
+{
+    dedup *d = ctx;
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    d->host->log(d->stage, DC_LOG_WARN, "%s", line); /* a recovery, like the core's */
+}
+
+/* The run's ledger (host ABI 1.3): the index's commit becomes the prepare
+ * half of a two-phase commit whose commit point is the ledger, and an index
+ * left pending by a killed run is resolved by asking that ledger. */
+static void ledger_setup(dedup *d)
+{
+    const dc_host *h = d->host;
+    d->ledger.log = ledger_log;
+    d->ledger.ctx = d;
+    if (h->struct_size <= offsetof(dc_host, run_committed) || !h->run_tag || !h->run_committed) return;
+    d->ledger.tag = h->run_tag();
+    d->ledger.committed = h->run_committed;
+}
+
 static void *dedup_create(const dc_host *host, dc_stage *stage, const dc_options *o, char *err, size_t errlen)
 {
     dedup *d = calloc(1, sizeof *d);
@@ -295,10 +321,12 @@ static void *dedup_create(const dc_host *host, dc_stage *stage, const dc_options
     if (d->cl_phase != CL_NONE) return d; /* no index: the files of cluster.h replace it */
     char ierr[768];
     int kind = 0; /* DX_FAIL_*: runtime, locked (busy index) or config (other settings) */
-    d->ix = dx_open(host->opt_str(o, "index"), host->opt_str(o, "tmp_dir"), params, k, ierr, sizeof ierr, &kind);
+    ledger_setup(d);
+    d->ix = dx_open(host->opt_str(o, "index"), host->opt_str(o, "tmp_dir"), params, k, &d->ledger, ierr,
+                    sizeof ierr, &kind);
     if (d->ix && strcmp(host->opt_str(o, "keep"), "longest") == 0) {
         d->plan.base = dx_next_doc(d->ix);
-        d->plan.pix = dx_open(NULL, host->opt_str(o, "tmp_dir"), params, k, ierr, sizeof ierr, &kind);
+        d->plan.pix = dx_open(NULL, host->opt_str(o, "tmp_dir"), params, k, NULL, ierr, sizeof ierr, &kind);
         if (!d->plan.pix) {
             dx_close(d->ix);
             d->ix = NULL;
@@ -326,6 +354,13 @@ static void dedup_destroy(void *p)
     dedup *d = p;
     if (!d) return;
     cluster_close(d);
+    /* A prepared run whose ledger has answered by now (the core destroys
+     * the pipeline before closing the state): settle it here, so the next
+     * run finds a final index.  If this fails, or we die first, the next
+     * dx_open does it. */
+    char e[768];
+    if (d->ix && d->committed && d->ledger.tag && dx_settle(d->ix, &d->ledger, e, sizeof e) != 0)
+        d->host->log(d->stage, DC_LOG_WARN, "dedup: %s (the next run settles it)", e);
     dx_close(d->ix); /* rolls back unless finish() committed */
     dx_close(d->plan.pix);
     free(d->plan.seq), free(d->plan.root), free(d->plan.best), free(d->plan.len);
@@ -1023,7 +1058,8 @@ static dc_verdict dedup_process(void *p, dc_doc *doc)
 }
 
 /* Commit: this run's line counts (those seen twice, or already known) and
- * every document, in one transaction. */
+ * every document, in one transaction.  In a --state run this is the
+ * prepare half (DC_PLUGIN_TWO_PHASE): called before the ledger commit. */
 static int dedup_finish(void *p, char *err, size_t errlen)
 {
     dedup *d = p;
@@ -1058,7 +1094,7 @@ static const dc_phase_decl phases[] = {
     {NULL, 0, NULL, NULL}};
 
 DC_PLUGIN_EXPORT const dc_plugin docclean_plugin = {
-    DC_PLUGIN_HEADER(0),
+    DC_PLUGIN_HEADER(DC_PLUGIN_TWO_PHASE),
     .name = "dedup",
     .description = "exact, near-duplicate (MinHash LSH) and repeated-line removal with a persistent index",
     .version = "1.0",

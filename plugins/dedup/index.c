@@ -29,7 +29,9 @@
 struct dx_index {
     MDB_env *env;
     MDB_txn *txn;
-    MDB_dbi meta, exact, bands, docs, sources, runs, lines, texts;
+    MDB_dbi meta, exact, bands, docs, sources, runs, lines, texts, undo;
+    const char *tag;   /* two-phase: the run's ledger tag, or NULL */
+    uint64_t undo_seq; /* next undo record */
     char dir[PATH_MAX];
     size_t mapsize;    /* bytes of address space the map may use */
     uint64_t aslimit;  /* RLIMIT_AS that bounded mapsize, or 0 */
@@ -43,6 +45,99 @@ struct dx_index {
     uint8_t *recbuf;
     size_t reccap;
 };
+
+/* ---- the undo log of a prepared run ----
+ * A two-phase run (dx_open with a tag) records, for every write of the
+ * run, how to take it back: "delete key", "put the old value back" or
+ * "delete this duplicate item".  Records are numbered; undoing applies them
+ * newest first, which restores the index exactly as the last committed run
+ * left it.  The log lives in the same LMDB transaction as the writes, so
+ * it is durable exactly when they are. */
+enum { UNDO_DEL = 0, UNDO_PUT = 1, UNDO_DELDUP = 2 };
+
+static MDB_dbi *table_of(dx_index *x, unsigned t)
+{
+    MDB_dbi *v[] = {&x->meta, &x->exact, &x->bands, &x->docs, &x->sources, &x->runs, &x->lines, &x->texts};
+    return t < sizeof v / sizeof *v ? v[t] : NULL;
+}
+
+static unsigned table_id(dx_index *x, MDB_dbi dbi)
+{
+    for (unsigned t = 0;; t++)
+        if (*table_of(x, t) == dbi) return t;
+}
+
+static int fail(dx_index *x, int rc, const char *what);
+
+/* Record how to undo a write to (dbi, key): op, and the old value (UNDO_PUT)
+ * or the duplicate item (UNDO_DELDUP) in val. */
+static int undo_note(dx_index *x, MDB_dbi dbi, int op, const MDB_val *key, const MDB_val *val)
+{
+    if (!x->tag) return 0;
+    size_t vlen = val ? val->mv_size : 0, need = 4 + key->mv_size + vlen;
+    unsigned char *rec = malloc(need);
+    if (!rec) abort();
+    rec[0] = (unsigned char)table_id(x, dbi);
+    rec[1] = (unsigned char)op;
+    rec[2] = (unsigned char)(key->mv_size >> 8), rec[3] = (unsigned char)key->mv_size;
+    memcpy(rec + 4, key->mv_data, key->mv_size);
+    if (vlen) memcpy(rec + 4 + key->mv_size, val->mv_data, vlen);
+    uint64_t seq = x->undo_seq++;
+    MDB_val k = {8, &seq}, d = {need, rec};
+    int rc = mdb_put(x->txn, x->undo, &k, &d, MDB_APPEND);
+    free(rec);
+    return rc ? fail(x, rc, "write undo") : 0;
+}
+
+/* Note the old value of key (or its absence) before overwriting it. */
+static int undo_old(dx_index *x, MDB_dbi dbi, const MDB_val *key)
+{
+    if (!x->tag) return 0;
+    MDB_val old;
+    int rc = mdb_get(x->txn, dbi, (MDB_val *)key, &old);
+    if (rc == MDB_NOTFOUND) return undo_note(x, dbi, UNDO_DEL, key, NULL);
+    if (rc) return fail(x, rc, "read for undo");
+    /* old points into the map: copy before the next write moves pages */
+    void *copy = malloc(old.mv_size ? old.mv_size : 1);
+    if (!copy) abort();
+    memcpy(copy, old.mv_data, old.mv_size);
+    MDB_val v = {old.mv_size, copy};
+    int r = undo_note(x, dbi, UNDO_PUT, key, &v);
+    free(copy);
+    return r;
+}
+
+/* Take back every write the pending run made, newest first. */
+static int undo_apply(dx_index *x)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(x->txn, x->undo, &c);
+    if (rc) return fail(x, rc, "undo cursor");
+    MDB_val k, d;
+    for (rc = mdb_cursor_get(c, &k, &d, MDB_LAST); rc == 0; rc = mdb_cursor_get(c, &k, &d, MDB_PREV)) {
+        /* a copy: values read are valid only until the next write */
+        unsigned char *r = malloc(d.mv_size ? d.mv_size : 1);
+        if (!r) abort();
+        memcpy(r, d.mv_data, d.mv_size);
+        size_t klen = d.mv_size >= 4 ? (size_t)r[2] << 8 | r[3] : 0;
+        MDB_dbi *dbi = d.mv_size >= 4 ? table_of(x, r[0]) : NULL;
+        if (!dbi || 4 + klen > d.mv_size) {
+            free(r);
+            rc = MDB_CORRUPTED;
+            break;
+        }
+        MDB_val key = {klen, r + 4}, val = {d.mv_size - 4 - klen, r + 4 + klen};
+        int w = r[1] == UNDO_PUT ? mdb_put(x->txn, *dbi, &key, &val, 0)
+                : mdb_del(x->txn, *dbi, &key, r[1] == UNDO_DELDUP ? &val : NULL);
+        free(r);
+        if (w && w != MDB_NOTFOUND) {
+            rc = w;
+            break;
+        }
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : fail(x, rc, "undo");
+}
 
 static int fail(dx_index *x, int rc, const char *what)
 {
@@ -80,6 +175,7 @@ static int meta_get_u32(dx_index *x, const char *key, uint32_t *v)
 static int meta_put(dx_index *x, const char *key, const void *val, size_t len)
 {
     MDB_val k = {strlen(key), (void *)key}, d = {len, (void *)val};
+    if (undo_old(x, x->meta, &k)) return -1;
     int rc = mdb_put(x->txn, x->meta, &k, &d, 0);
     return rc ? fail(x, rc, "write meta") : 0;
 }
@@ -155,6 +251,7 @@ static int open_dbs(dx_index *x)
         {"runs", MDB_INTEGERKEY, &x->runs},
         {"lines", MDB_INTEGERKEY, &x->lines},
         {"texts", 0, &x->texts},
+        {"undo", MDB_INTEGERKEY, &x->undo},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         int rc = mdb_dbi_open(x->txn, t[i].name, t[i].flags | MDB_CREATE, t[i].dbi);
@@ -191,6 +288,12 @@ static int choose_mapsize(dx_index *x, char *err, size_t errlen)
     const uint64_t want = (uint64_t)1 << 38;
     struct rlimit rl;
     x->mapsize = (size_t)want;
+    /* Tests: a map of this many MiB, to fill it up on purpose. */
+    const char *test_mib = getenv("DOCCLEAN_TEST_DEDUP_MAP_MIB");
+    if (test_mib && !x->temp) {
+        x->mapsize = (size_t)strtoull(test_mib, NULL, 10) << 20;
+        return 0;
+    }
     if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 0;
     uint64_t used = vm_size_now(), limit = (uint64_t)rl.rlim_cur;
     uint64_t left = limit > used ? limit - used : 0;
@@ -229,7 +332,71 @@ static void remove_temp_dir(const char *dir)
     rmdir(dir);
 }
 
-dx_index *dx_open(const char *path, const char *tmpdir, const char *params, int k,
+/* An index left by a two-phase run holds meta "pending" = its ledger tag
+ * and the run's undo log.  Ask the ledger: committed -> keep the run's
+ * entries (drop the log); not committed -> undo them.  Either way in one
+ * transaction, committed here, so a crash during it changes nothing.  An
+ * index nobody can resolve (no ledger, another state's tag) is refused:
+ * guessing either way could publish a document twice or drop one.
+ * 0, or -1 with a message; x->txn is NULL after a resolution. */
+static int resolve_pending(dx_index *x, const dx_ledger *lg, int quiet, char *err, size_t errlen)
+{
+    MDB_val k = {7, "pending"}, d;
+    int rc = mdb_get(x->txn, x->meta, &k, &d);
+    if (rc == MDB_NOTFOUND) return 0;
+    if (rc) {
+        snprintf(err, errlen, "index %s: read meta: %s", x->dir, mdb_strerror(rc));
+        return -1;
+    }
+    char tag[128];
+    snprintf(tag, sizeof tag, "%.*s", (int)(d.mv_size < sizeof tag ? d.mv_size : sizeof tag - 1),
+             (const char *)d.mv_data);
+    int committed = lg && lg->committed ? lg->committed(tag) : -1;
+    if (committed < 0) {
+        snprintf(err, errlen,
+                 "index %s holds run %s prepared (written before its ledger commit): only a run with the "
+                 "--state dir of that run can tell whether it committed; run docclean with that --state",
+                 x->dir, tag);
+        return -1;
+    }
+    const char *own = x->tag;
+    x->tag = NULL; /* resolving is not undone */
+    if (!committed && undo_apply(x)) rc = -1;
+    if (!rc && (rc = mdb_drop(x->txn, x->undo, 0)) != 0) fail(x, rc, "drop undo");
+    if (!rc && (rc = mdb_del(x->txn, x->meta, &k, NULL)) == MDB_NOTFOUND) rc = 0;
+    else if (rc > 0) fail(x, rc, "meta");
+    x->tag = own;
+    if (!rc) {
+        rc = mdb_txn_commit(x->txn);
+        x->txn = NULL;
+        if (rc) fail(x, rc, "commit");
+    }
+    if (rc) {
+        snprintf(err, errlen, "%s", x->err);
+        return -1;
+    }
+    if (!quiet && lg && lg->log) lg->log(lg->ctx, committed ? "index %s: run %s had committed: its entries are kept"
+                                                  : "index %s: run %s never committed: its entries were undone",
+                               x->dir, tag);
+    return 0;
+}
+
+int dx_settle(dx_index *x, const dx_ledger *lg, char *err, size_t errlen)
+{
+    if (x->txn || x->temp) return 0; /* not committed: dx_close rolls back */
+    int rc = mdb_txn_begin(x->env, NULL, 0, &x->txn);
+    if (rc) {
+        x->txn = NULL;
+        snprintf(err, errlen, "index %s: %s", x->dir, mdb_strerror(rc));
+        return -1;
+    }
+    rc = resolve_pending(x, lg, 1, err, errlen); /* the normal end of a run: no news */
+    if (x->txn) mdb_txn_abort(x->txn);
+    x->txn = NULL;
+    return rc;
+}
+
+dx_index *dx_open(const char *path, const char *tmpdir, const char *params, int k, const dx_ledger *lg,
                   char *err, size_t errlen, int *kind)
 {
     dx_index *x = calloc(1, sizeof *x);
@@ -294,6 +461,14 @@ dx_index *dx_open(const char *path, const char *tmpdir, const char *params, int 
         snprintf(err, errlen, "%s", x->err);
         goto bad;
     }
+    if (!x->temp && resolve_pending(x, lg, 0, err, errlen)) goto bad;
+    if (!x->txn && (rc = mdb_txn_begin(x->env, NULL, 0, &x->txn)) != 0) {
+        x->txn = NULL;
+        snprintf(err, errlen, "cannot open index %s: %s", x->dir, mdb_strerror(rc));
+        goto bad;
+    }
+    /* Two-phase from here: every write of this run gets an undo record. */
+    if (!x->temp && lg) x->tag = lg->tag;
     if (check_params(x, params, err, errlen)) {
         if (x->err[0]) snprintf(err, errlen, "%s", x->err);
         else *kind = DX_FAIL_CONFIG; /* settings differ from the index's */
@@ -326,8 +501,10 @@ int dx_commit(dx_index *x, char *err, size_t errlen)
     char rec[64];
     int n = snprintf(rec, sizeof rec, "%lld %u", (long long)time(NULL), x->run_docs);
     MDB_val rk = {4, &x->run}, rd = {(size_t)n, rec};
-    int rc = mdb_put(x->txn, x->runs, &rk, &rd, 0);
-    if (rc) fail(x, rc, "write run");
+    int rc = undo_old(x, x->runs, &rk) ? -1 : mdb_put(x->txn, x->runs, &rk, &rd, 0);
+    if (rc > 0) fail(x, rc, "write run");
+    /* two-phase: the run is prepared, not final, until its ledger says so */
+    if (!rc && x->tag && meta_put(x, "pending", x->tag, strlen(x->tag))) rc = -1;
     if (!rc && (meta_put(x, "next_doc", &x->next_doc, 4) || meta_put(x, "next_source", &x->next_source, 4) ||
                 meta_put(x, "next_run", &next_run, 4)))
         rc = -1;
@@ -374,7 +551,8 @@ int dx_exact_put(dx_index *x, const uint8_t h[16], uint32_t doc)
 {
     MDB_val k = {16, (void *)h}, d = {4, &doc};
     int rc = mdb_put(x->txn, x->exact, &k, &d, MDB_NOOVERWRITE);
-    return rc && rc != MDB_KEYEXIST ? fail(x, rc, "write exact") : 0;
+    if (rc == 0) return undo_note(x, x->exact, UNDO_DEL, &k, NULL);
+    return rc != MDB_KEYEXIST ? fail(x, rc, "write exact") : 0;
 }
 
 int dx_text_get(dx_index *x, const uint8_t h[16], uint32_t *doc)
@@ -392,7 +570,8 @@ int dx_text_put(dx_index *x, const uint8_t h[16], uint32_t doc)
 {
     MDB_val k = {16, (void *)h}, d = {4, &doc};
     int rc = mdb_put(x->txn, x->texts, &k, &d, MDB_NOOVERWRITE);
-    return rc && rc != MDB_KEYEXIST ? fail(x, rc, "write texts") : 0;
+    if (rc == 0) return undo_note(x, x->texts, UNDO_DEL, &k, NULL);
+    return rc != MDB_KEYEXIST ? fail(x, rc, "write texts") : 0;
 }
 
 static uint32_t band_key(int band, uint64_t bh)
@@ -446,8 +625,10 @@ int dx_band_put(dx_index *x, int band, uint64_t bh, uint32_t doc)
     memcpy(item, &suf, 2);
     store_be32(item + 2, doc);
     MDB_val k = {4, &key}, d = {6, item};
-    int rc = mdb_put(x->txn, x->bands, &k, &d, 0);
-    return rc && rc != MDB_KEYEXIST ? fail(x, rc, "write bands") : 0;
+    /* NODUPDATA: an item that was there already is not this run's to undo */
+    int rc = mdb_put(x->txn, x->bands, &k, &d, MDB_NODUPDATA);
+    if (rc == 0) return undo_note(x, x->bands, UNDO_DELDUP, &k, &d);
+    return rc != MDB_KEYEXIST ? fail(x, rc, "write bands") : 0;
 }
 
 static uint32_t source_num(dx_index *x, const char *source)
@@ -458,6 +639,7 @@ static uint32_t source_num(dx_index *x, const char *source)
     MDB_val k = {4, &num}, d = {strlen(source), (void *)source};
     int rc = mdb_put(x->txn, x->sources, &k, &d, MDB_APPEND);
     if (rc) fail(x, rc, "write sources");
+    else undo_note(x, x->sources, UNDO_DEL, &k, NULL);
     free(x->last_source);
     x->last_source = strdup(source);
     if (!x->last_source) abort();
@@ -485,7 +667,7 @@ uint32_t dx_doc_add(dx_index *x, uint32_t root, const char *source, const uint8_
     memcpy(x->recbuf + 12 + x->k, id, idlen);
     MDB_val k = {4, &num}, d = {need, x->recbuf};
     int rc = mdb_put(x->txn, x->docs, &k, &d, MDB_APPEND);
-    if (rc) {
+    if (rc || undo_note(x, x->docs, UNDO_DEL, &k, NULL)) {
         fail(x, rc, "write docs");
         return DX_NO_DOC;
     }
@@ -535,6 +717,7 @@ int dx_line_add(dx_index *x, uint64_t key, uint32_t delta)
     uint32_t v = dx_line_count(x, key);
     v = v + delta < v ? UINT32_MAX : v + delta;
     MDB_val k = {8, &key}, d = {4, &v};
+    if (undo_old(x, x->lines, &k)) return -1;
     int rc = mdb_put(x->txn, x->lines, &k, &d, 0);
     return rc ? fail(x, rc, "write lines") : 0;
 }

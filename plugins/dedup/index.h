@@ -17,9 +17,13 @@
  *            line counts have grown to by then
  * A document's `root` is the kept document of its cluster (itself if kept).
  *
+ *   undo     u64 sequence -> how to take back one write of a prepared run
  * All of a run's changes go into ONE write transaction, committed by
  * dx_commit() (the plugin's finish()).  A crash before that leaves the index
- * exactly as the previous committed run left it.  The index directory holds a
+ * exactly as the previous committed run left it.  In a --state run that
+ * commit is the PREPARE of a two-phase commit: meta "pending" names the
+ * run's ledger tag and `undo` can take the run back, until the ledger's
+ * answer (dx_settle, or the next dx_open) keeps or undoes it.  The index directory holds a
  * lock file that one process at a time holds with flock(); a second process
  * is refused.  Without a path the index lives in a temporary directory that
  * is removed on close (the same code then dedups within one run only).
@@ -52,12 +56,31 @@ typedef struct dx_docrec {
  * normalization and signature settings; an existing index built with other
  * settings is refused.  k is the signature length stored per document.
  * On failure: NULL, a message in err and DX_FAIL_* in *kind. */
-dx_index *dx_open(const char *path, const char *tmpdir, const char *params, int k,
+/* The run's ledger, for a two-phase commit (see dx_commit).  NULL, or tag
+ * NULL: dx_commit makes the run final at once. */
+typedef struct dx_ledger {
+    const char *tag;                    /* this run in its ledger, or NULL  */
+    int (*committed)(const char *tag);  /* 1 / 0 / -1 cannot tell (host)    */
+    void (*log)(void *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+    void *ctx;
+} dx_ledger;
+
+/* `lg` resolves a run an earlier process prepared but did not settle
+ * (rolled forward if its ledger committed it, undone if not; refused if
+ * lg cannot tell), and with lg->tag makes this run two-phase. */
+dx_index *dx_open(const char *path, const char *tmpdir, const char *params, int k, const dx_ledger *lg,
                   char *err, size_t errlen, int *kind);
 /* Roll back everything since open (unless committed), unlock, free. */
 void dx_close(dx_index *x);
-/* Commit the run. Returns 0, or -1 with a message. */
+/* Commit the run. Returns 0, or -1 with a message.  In a two-phase run
+ * (lg->tag) this PREPARES: the run's entries are durable but marked pending
+ * for the tag, with an undo log, until a dx_settle or the next dx_open
+ * asks the ledger whether the tag committed. */
 int dx_commit(dx_index *x, char *err, size_t errlen);
+/* After the ledger commit: resolve the pending run now (drop its undo log)
+ * instead of at the next open.  0, or -1 with a message (harmless: the next
+ * dx_open resolves it). */
+int dx_settle(dx_index *x, const dx_ledger *lg, char *err, size_t errlen);
 
 uint32_t dx_run(const dx_index *x);
 /* Number the next added document will get. */
