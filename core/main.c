@@ -16,7 +16,7 @@
 
 #include "cluster.h"
 #include "config.h"
-#include "slurm_util.h"
+#include "atomic.h"
 #include "explain.h"
 #include "loader.h"
 #include "outpaths.h"
@@ -357,8 +357,7 @@ static int parse_cli(cli *a, int argc, char **argv)
 static char *default_rejects(const char *out)
 {
     if (!out || !strcmp(out, "-")) return NULL;
-    struct stat st; /* -o /dev/null: no "/dev/null.rejects.jsonl" */
-    if (stat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return NULL;
+    if (dc_is_special_file(out)) return NULL; /* -o /dev/null: no "/dev/null.rejects.jsonl" */
     size_t n = strlen(out);
     while (n && out[n - 1] == '/') n--;
     const char *comp = "";
@@ -429,28 +428,6 @@ static int run_unattended(cli *a, dc_config *cfg, const char *state_dir)
     return rc;
 }
 
-static int write_marker(const char *path, const dc_shard_spec *sh, const char *what)
-{
-    char tmp[PATH_MAX + 128];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return -1;
-    fprintf(f, "%s %u of %u\n", what, sh->index, sh->count);
-    int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) return -1;
-    char dir[PATH_MAX + 128];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = '\0';
-    int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
-}
-
 /* --shard I/N: this task's files only; outputs in OUT/shards/NNNNN.*; the
  * .done marker is written last, after everything else is durable. */
 /* A stage that declares cluster phases works corpus-wide (dedup: each
@@ -509,7 +486,7 @@ static int run_shard(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
     ro.order_path = order;
     ro.shard = *sh;
     int rc = dc_run(pl, a->inputs, a->ninputs, &ro);
-    if ((rc == DC_EXIT_OK || rc == DC_EXIT_INPUT) && write_marker(done, sh, "shard") != 0) {
+    if ((rc == DC_EXIT_OK || rc == DC_EXIT_INPUT) && dc_write_marker(done, "shard %u of %u\n", sh->index, sh->count) != 0) {
         fprintf(stderr, "docclean: cannot write %s: %s\n", done, strerror(errno));
         return DC_EXIT_RUNTIME;
     }
@@ -555,7 +532,7 @@ static int run_cluster_map(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
     ro.stats_path = stats;
     ro.shard = *sh;
     int rc = dc_run(pl, a->inputs, a->ninputs, &ro);
-    if ((rc == DC_EXIT_OK || rc == DC_EXIT_INPUT) && write_marker(done, sh, a->cluster_phase) != 0) {
+    if ((rc == DC_EXIT_OK || rc == DC_EXIT_INPUT) && dc_write_marker(done, "%s %u of %u\n", a->cluster_phase, sh->index, sh->count) != 0) {
         fprintf(stderr, "docclean: cannot write %s: %s\n", done, strerror(errno));
         return DC_EXIT_RUNTIME;
     }
@@ -739,7 +716,7 @@ static int cmd_cluster(int argc, char **argv)
     int jl = snprintf(js, sizeof js, "{\"phase\": \"%s\", \"task\": %u, \"tasks\": %u, \"seconds\": %.3f}\n", phase,
                       t.index, t.count, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     if (rc == DC_EXIT_OK && dc_write_file_atomic(stats, js, (size_t)jl) != 0) rc = DC_EXIT_RUNTIME;
-    if (rc == DC_EXIT_OK && write_marker(done, &t, phase) != 0) {
+    if (rc == DC_EXIT_OK && dc_write_marker(done, "%s %u of %u\n", phase, t.index, t.count) != 0) {
         fprintf(stderr, "docclean: cannot write %s: %s\n", done, strerror(errno));
         rc = DC_EXIT_RUNTIME;
     }
