@@ -7,6 +7,7 @@
 #define DC_CORE_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -123,6 +124,16 @@ typedef struct dc_doc_priv {
     struct dc_doclog *log; /* edits per stage and rule, for the run report (runstats.h) */
     const dc_stage *cur_stage; /* the stage running on it: whose edits these are */
 } dc_doc_priv;
+
+/* The host table the core hands to plugins (one, immutable). */
+const dc_host *dc_host_get(void);
+/* Documents.  dc_doc_new copies id and text (for tests, benches and
+ * explain); dc_doc_free releases any document. */
+dc_doc *dc_doc_new(const char *id, const char *text, size_t len);
+void dc_doc_free(dc_doc *doc);
+/* Reason set by the last DC_DROP/DC_ERROR (or NULL). */
+const char *dc_doc_reason(const dc_doc *doc);
+void dc_options_free(dc_options *o);
 
 /* The document's global position (host->doc_position). */
 void dc_doc_set_position(dc_doc *doc, uint64_t position);

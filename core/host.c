@@ -13,7 +13,6 @@
 
 #include "core.h"
 #include "doclog.h"
-#include "testkit.h"
 
 int dc_log_verbosity = DC_LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;

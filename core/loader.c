@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "testkit.h"
+#include "core.h"
 
 static void dirs_add(dc_plugin_dirs *d, const char *p)
 {

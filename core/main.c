@@ -24,7 +24,7 @@
 #include "run.h"
 #include "slurm.h"
 #include "state.h"
-#include "testkit.h"
+#include "core.h"
 
 static int close_stdout(int rc);
 

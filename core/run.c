@@ -44,7 +44,7 @@
 #include "progress.h"
 #include "report.h"
 #include "state.h"
-#include "testkit.h"
+#include "core.h"
 
 typedef struct item {
     uint64_t seq;
