@@ -137,7 +137,11 @@ void dc_options_free(dc_options *o);
 
 /* The document's global position (host->doc_position). */
 void dc_doc_set_position(dc_doc *doc, uint64_t position);
-/* The cluster phase this process runs (NULL: an ordinary run). */
+/* The cluster phase the pipeline about to be built runs (NULL: an ordinary
+ * run).  c must outlive the pipeline; set NULL once it is freed.  A global
+ * only because host->cluster() has no argument to find a run by; an ABI
+ * minor adding a stage-scoped lookup (e.g. cluster_of(const dc_stage *))
+ * would let the pipeline own it outright. */
 void dc_cluster_set(const dc_cluster_ctx *c);
 
 /* Create a document taking ownership of `text` (malloc'd, with one spare

@@ -686,8 +686,9 @@ static int cmd_cluster(int argc, char **argv)
         return DC_EXIT_OK;
     }
     unlink(done);
-    static dc_cluster_ctx ctx;
-    ctx = (dc_cluster_ctx){phase, out, t.index, (unsigned)nshards, t.index, t.count};
+    /* Owned by this call, which outlives the pipeline built below: the
+     * host points at it until the pipeline is freed (see host.c). */
+    dc_cluster_ctx ctx = {phase, out, t.index, (unsigned)nshards, t.index, t.count};
     dc_cluster_set(&ctx);
     cli a;
     memset(&a, 0, sizeof a);
@@ -721,6 +722,7 @@ static int cmd_cluster(int argc, char **argv)
         rc = DC_EXIT_RUNTIME;
     }
     dc_pipeline_free(pl);
+    dc_cluster_set(NULL); /* ctx dies with this frame */
     dc_options_free(a.run_sec);
     dc_options_free(a.input_sec);
     if (cfg) cfg->nstages = all_stages; /* the stages moved to the tail are freed too */
@@ -816,7 +818,7 @@ static int cmd_run(int argc, char **argv)
         }
         shard.chunk_bytes = (uint64_t)(cb > 0 ? cb : 0);
     }
-    static dc_cluster_ctx cctx;
+    dc_cluster_ctx cctx; /* this run's phase: outlives its pipeline (freed below) */
     if (rc == DC_EXIT_OK && a.cluster_phase) {
         if (check_cluster_phase(&shard, a.run.out_path) != 0) {
             rc = DC_EXIT_USAGE;
@@ -844,6 +846,7 @@ static int cmd_run(int argc, char **argv)
     }
     free(rej);
     dc_pipeline_free(pl);
+    dc_cluster_set(NULL); /* cctx dies with this frame */
     dc_options_free(a.run_sec);
     dc_options_free(a.input_sec);
     dc_config_free(cfg);
