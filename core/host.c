@@ -527,8 +527,9 @@ void dc_doc_set_position(dc_doc *d, uint64_t position)
  * by every stage, and plugins call it from create() and keep the pointer, so
  * nothing in the call identifies a run to look the phase up in.  The phase
  * itself is owned by the command that runs it (main.c's cmd_run and
- * cmd_cluster keep it in their frame, set it before the pipeline is built
- * and clear it after the pipeline is freed); only this pointer is global.
+ * cluster_run.c's dc_cmd_cluster keep it in their frame, set it before the
+ * pipeline is built and clear it after the pipeline is freed); only this
+ * pointer is global.
  * Removing it needs an ABI slot that names the stage (see dc_cluster_set in
  * core.h). */
 static const dc_cluster_ctx *cluster_ctx;
