@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "core.h"
-#include "testkit.h"
 
 static unsigned phase_tasks(const dc_stage *s, const dc_phase_decl *d, char *err, size_t errlen)
 {

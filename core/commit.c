@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "buf.h"
 #include "core.h"
 
@@ -43,30 +44,13 @@ static int test_rename(const char *from, const char *to)
         errno = EIO;
         return -1;
     }
-    return rename(from, to);
+    return dc_atomic_rename(from, to);
 }
 
 static void test_crash(const char *name)
 {
     const char *at = getenv("DOCCLEAN_TEST_CRASH_AT");
     if (at && !strcmp(at, name)) raise(SIGKILL);
-}
-
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? dc_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : dc_xstrdup(".");
-}
-
-static void fsync_dir_of(const char *path)
-{
-    char *dir = dir_of(path);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-    free(dir);
 }
 
 /* "<dir>/.<name><suffix>" next to path. */
@@ -128,32 +112,10 @@ static int write_journal(dc_commit_group *g, const char *journal, char *err, siz
         const char *bk = e->had_final ? e->backup : "";
         dc_buf_append(&b, bk, strlen(bk) + 1);
     }
-    char *tmp = beside(journal, ".tmp"); /* "..name.commit.tmp": never an output name */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    int bad = fd < 0;
-    if (!bad) {
-        const char *p = b.data;
-        size_t left = b.len;
-        while (left && !bad) {
-            ssize_t w = write(fd, p, left);
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) bad = 1;
-            else p += w, left -= (size_t)w;
-        }
-        bad |= fsync(fd) != 0;
-        bad |= close(fd) != 0;
-    }
-    if (bad || rename(tmp, journal) != 0) {
-        snprintf(err, errlen, "commit journal %s: %s", journal, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        dc_buf_free(&b);
-        return -1;
-    }
-    fsync_dir_of(journal);
-    free(tmp);
+    int rc = dc_write_file_atomic(journal, b.data ? b.data : "", b.len);
+    if (rc != 0) snprintf(err, errlen, "commit journal %s: %s", journal, strerror(errno));
     dc_buf_free(&b);
-    return 0;
+    return rc;
 }
 
 /* Undo the renames done so far: previous finals come back from their
@@ -165,7 +127,7 @@ static void roll_back(dc_commit_group *g)
         if (e->published) {
             if (e->had_final) rename(e->backup, e->final);
             else unlink(e->final);
-            fsync_dir_of(e->final);
+            dc_fsync_dir_of(e->final);
         } else {
             unlink(e->tmp);
             if (e->had_final) unlink(e->backup);
@@ -216,7 +178,7 @@ int dc_commit_group_publish(dc_commit_group *g, char *err, size_t errlen)
             break;
         }
         e->published = 1;
-        fsync_dir_of(e->final);
+        dc_fsync_dir_of(e->final);
         if (i == 0) test_crash("mid-group-publish");
     }
     if (rc != 0) roll_back(g);
@@ -224,7 +186,7 @@ int dc_commit_group_publish(dc_commit_group *g, char *err, size_t errlen)
         for (size_t i = 0; i < g->n; i++)
             if (g->v[i].had_final) unlink(g->v[i].backup);
     unlink(journal);
-    fsync_dir_of(journal);
+    dc_fsync_dir_of(journal);
     free(journal);
     group_free(g);
     return rc;
@@ -255,14 +217,14 @@ int dc_commit_recover(const char *first_final, char *err, size_t errlen)
         size_t l3 = strnlen(backup, b.len - off - l1 - l2 - 2);
         off += l1 + l2 + l3 + 3;
         if (access(tmp, F_OK) == 0) {
-            if (rename(tmp, final) != 0) {
+            if (dc_atomic_rename(tmp, final) != 0) {
                 snprintf(err, errlen, "recovering %s: rename %s -> %s: %s", journal, tmp, final,
                          strerror(errno));
                 rc = -1;
                 break;
             }
             n++;
-            fsync_dir_of(final);
+            dc_fsync_dir_of(final);
         }
         if (*backup) unlink(backup);
     }
@@ -270,7 +232,7 @@ int dc_commit_recover(const char *first_final, char *err, size_t errlen)
         if (n) dc_log_core(DC_LOG_WARN, "completed publishing %d output file(s) of an interrupted run "
                            "(journal %s)", n, journal);
         unlink(journal);
-        fsync_dir_of(journal);
+        dc_fsync_dir_of(journal);
     }
     dc_buf_free(&b);
     free(journal);

@@ -7,6 +7,7 @@
 #define DC_CORE_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -124,9 +125,23 @@ typedef struct dc_doc_priv {
     const dc_stage *cur_stage; /* the stage running on it: whose edits these are */
 } dc_doc_priv;
 
+/* The host table the core hands to plugins (one, immutable). */
+const dc_host *dc_host_get(void);
+/* Documents.  dc_doc_new copies id and text (for tests, benches and
+ * explain); dc_doc_free releases any document. */
+dc_doc *dc_doc_new(const char *id, const char *text, size_t len);
+void dc_doc_free(dc_doc *doc);
+/* Reason set by the last DC_DROP/DC_ERROR (or NULL). */
+const char *dc_doc_reason(const dc_doc *doc);
+void dc_options_free(dc_options *o);
+
 /* The document's global position (host->doc_position). */
 void dc_doc_set_position(dc_doc *doc, uint64_t position);
-/* The cluster phase this process runs (NULL: an ordinary run). */
+/* The cluster phase the pipeline about to be built runs (NULL: an ordinary
+ * run).  c must outlive the pipeline; set NULL once it is freed.  A global
+ * only because host->cluster() has no argument to find a run by; an ABI
+ * minor adding a stage-scoped lookup (e.g. cluster_of(const dc_stage *))
+ * would let the pipeline own it outright. */
 void dc_cluster_set(const dc_cluster_ctx *c);
 /* The ledger of a --state run, for host->run_tag/run_committed (ABI 1.3).
  * Set by the CLI before the pipeline is built, NULL after the state is

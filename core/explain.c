@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "run.h"
-#include "testkit.h"
+#include "core.h"
 
 typedef struct marks {
     const char *del_on, *del_off, *ins_on, *ins_off, *rule_on, *rule_off, *head_on, *head_off;

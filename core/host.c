@@ -14,7 +14,6 @@
 #include "core.h"
 #include "doclog.h"
 #include "state.h"
-#include "testkit.h"
 
 int dc_log_verbosity = DC_LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -524,7 +523,16 @@ void dc_doc_set_position(dc_doc *d, uint64_t position)
     priv(d)->position = position;
 }
 
-/* Set once by the CLI before the pipeline is built, read-only afterwards. */
+/* The one process-wide pointer left in the core, and why: host->cluster()
+ * takes no argument (ABI 1.1), the host table is one immutable table shared
+ * by every stage, and plugins call it from create() and keep the pointer, so
+ * nothing in the call identifies a run to look the phase up in.  The phase
+ * itself is owned by the command that runs it (main.c's cmd_run and
+ * cluster_run.c's dc_cmd_cluster keep it in their frame, set it before the
+ * pipeline is built and clear it after the pipeline is freed); only this
+ * pointer is global.
+ * Removing it needs an ABI slot that names the stage (see dc_cluster_set in
+ * core.h). */
 static const dc_cluster_ctx *cluster_ctx;
 
 void dc_cluster_set(const dc_cluster_ctx *c)

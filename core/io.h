@@ -3,7 +3,7 @@
  * readers for plain / JSONL files (optionally .gz / .zst), decoding to UTF-8,
  * and the atomic output writers.
  *
- * The pipeline (pipeline.c) only sees this interface.  Input order is fully
+ * The run loop (run.c) only sees this interface.  Input order is fully
  * deterministic: inputs in argument order, directories walked recursively in
  * byte-wise sorted order, documents in file order.  That order defines
  * dc_doc.seq, and output order.

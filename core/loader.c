@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "testkit.h"
+#include "core.h"
 
 static void dirs_add(dc_plugin_dirs *d, const char *p)
 {
@@ -83,7 +83,8 @@ int dc_plugin_check(const dc_plugin *found, const char *file, dc_plugin *out, ch
     return 0;
 }
 
-static int file_exists(const char *p)
+/* access(R_OK), not mere existence: a plugin we cannot read is not found. */
+static int file_readable(const char *p)
 {
     return access(p, R_OK) == 0;
 }
@@ -97,10 +98,10 @@ int dc_plugin_load(dc_stage *s, const char *name, const dc_plugin_dirs *dirs, ch
     } else {
         for (size_t i = 0; i < dirs->n && !path[0]; i++) {
             snprintf(path, sizeof path, "%s/%s.so", dirs->v[i], name);
-            if (!file_exists(path)) path[0] = '\0';
+            if (!file_readable(path)) path[0] = '\0';
         }
     }
-    if (!path[0] || !file_exists(path)) {
+    if (!path[0] || !file_readable(path)) {
         size_t w = (size_t)snprintf(err, errlen, "plugin '%s' not found (searched:", name);
         for (size_t i = 0; i < dirs->n && w < errlen; i++)
             w += (size_t)snprintf(err + w, errlen - w, " %s", dirs->v[i]);

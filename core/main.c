@@ -14,9 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cluster.h"
+#include "cluster_run.h"
 #include "config.h"
-#include "slurm_util.h"
+#include "atomic.h"
 #include "explain.h"
 #include "loader.h"
 #include "outpaths.h"
@@ -24,7 +26,7 @@
 #include "run.h"
 #include "slurm.h"
 #include "state.h"
-#include "testkit.h"
+#include "core.h"
 
 static int close_stdout(int rc);
 
@@ -118,20 +120,6 @@ static const dc_option_decl pipeline_section_opts[] = {
     {NULL, 0, NULL, NULL, NULL},
 };
 
-typedef struct cli {
-    const char *config;
-    dc_run_opts run;
-    const char *format, *compression, *out_format, *progress;
-    const char *state_dir, *settle, *shard, *cluster_phase;
-    int wait, force;
-    int jobs;
-    char **inputs;
-    size_t ninputs;
-    dc_options *run_sec, *input_sec;
-    int interrupted; /* the signal that stopped the run (see dc_run_opts) */
-    dc_explain_opts explain; /* explain --id/--line */
-} cli;
-
 static dc_options *core_section(dc_config *c, const char *name, const dc_option_decl *d,
                                 char *err, size_t errlen)
 {
@@ -140,7 +128,7 @@ static dc_options *core_section(dc_config *c, const char *name, const dc_option_
 }
 
 /* Load every plugin and create the stage instances. */
-static int build_pipeline(dc_config *cfg, dc_pipeline **pl)
+int dc_cli_build_pipeline(dc_config *cfg, dc_pipeline **pl)
 {
     char err[4096];
     dc_failure kind;
@@ -154,7 +142,7 @@ static int build_pipeline(dc_config *cfg, dc_pipeline **pl)
 }
 
 /* Load the config (and, when pl is not NULL, build the pipeline). */
-static int setup_config(cli *a, dc_config **cfg, dc_pipeline **pl)
+int dc_cli_setup_config(cli *a, dc_config **cfg, dc_pipeline **pl)
 {
     char err[4096];
     char defpath[PATH_MAX + 32];
@@ -180,7 +168,7 @@ static int setup_config(cli *a, dc_config **cfg, dc_pipeline **pl)
         return DC_EXIT_CONFIG;
     }
     if (!pl) return DC_EXIT_OK; /* the caller builds the pipeline later */
-    return build_pipeline(*cfg, pl);
+    return dc_cli_build_pipeline(*cfg, pl);
 }
 
 static const char *pick(const char *cli_val, const dc_options *sec, const char *key)
@@ -357,8 +345,7 @@ static int parse_cli(cli *a, int argc, char **argv)
 static char *default_rejects(const char *out)
 {
     if (!out || !strcmp(out, "-")) return NULL;
-    struct stat st; /* -o /dev/null: no "/dev/null.rejects.jsonl" */
-    if (stat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return NULL;
+    if (dc_is_special_file(out)) return NULL; /* -o /dev/null: no "/dev/null.rejects.jsonl" */
     size_t n = strlen(out);
     while (n && out[n - 1] == '/') n--;
     const char *comp = "";
@@ -402,7 +389,7 @@ static int run_unattended(cli *a, dc_config *cfg, const char *state_dir)
     }
     dc_pipeline *pl = NULL;
     dc_host_set_ledger(st); /* two-phase plugins resolve pending state at create */
-    int brc = build_pipeline(cfg, &pl);
+    int brc = dc_cli_build_pipeline(cfg, &pl);
     if (brc != DC_EXIT_OK) {
         dc_host_set_ledger(NULL);
         dc_state_close(st);
@@ -432,327 +419,12 @@ static int run_unattended(cli *a, dc_config *cfg, const char *state_dir)
     return rc;
 }
 
-static int write_marker(const char *path, const dc_shard_spec *sh, const char *what)
-{
-    char tmp[PATH_MAX + 128];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return -1;
-    fprintf(f, "%s %u of %u\n", what, sh->index, sh->count);
-    int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) return -1;
-    char dir[PATH_MAX + 128];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = '\0';
-    int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
-}
-
 /* --shard I/N: this task's files only; outputs in OUT/shards/NNNNN.*; the
  * .done marker is written last, after everything else is durable. */
 /* A stage that declares cluster phases works corpus-wide (dedup: each
  * document against all earlier ones).  Run on one shard's documents alone,
  * it cannot see the other shards: say so, since the merged output then
  * keeps cross-shard duplicates without any other sign. */
-static void warn_unsplit_stages(const dc_pipeline *pl)
-{
-    for (size_t i = 0; i < pl->n; i++)
-        if (pl->stages[i]->plugin->phases && pl->stages[i]->plugin->phases[0].name)
-            dc_log_core(DC_LOG_WARN, "stage '%s' works across the whole corpus (it declares cluster "
-                        "phases), but --shard without its phases runs it on this shard's documents "
-                        "only: what it would find across shards (e.g. duplicates) stays in the merged "
-                        "output; run the cluster phases instead (docs/scale-out.md)",
-                        pl->stages[i]->name);
-}
-
-static int run_shard(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
-{
-    if (!a->run.out_path || !strcmp(a->run.out_path, "-") || a->run.rejects_path ||
-        a->run.stats_path) {
-        fprintf(stderr, "docclean: --shard needs -o DIR and takes no --rejects/--stats "
-                        "(each shard writes DIR/shards/NNNNN.*)\n");
-        return DC_EXIT_USAGE;
-    }
-    if (a->run.report_path) {
-        fprintf(stderr, "docclean: --shard takes no --report: `docclean slurm report DIR --shards N` "
-                        "writes DIR/report.html from the merged statistics\n");
-        return DC_EXIT_USAGE;
-    }
-    char dir[PATH_MAX], out[PATH_MAX + 64], rej[PATH_MAX + 64], stats[PATH_MAX + 64],
-        order[PATH_MAX + 64], done[PATH_MAX + 64];
-    snprintf(dir, sizeof dir, "%s/shards", a->run.out_path);
-    mkdir(a->run.out_path, 0777);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "docclean: cannot create %s: %s\n", dir, strerror(errno));
-        return DC_EXIT_RUNTIME;
-    }
-    snprintf(out, sizeof out, "%s/%05u.jsonl.zst", dir, sh->index);
-    snprintf(rej, sizeof rej, "%s/%05u.rejects.jsonl.zst", dir, sh->index);
-    snprintf(stats, sizeof stats, "%s/%05u.stats.json", dir, sh->index);
-    snprintf(order, sizeof order, "%s/%05u.order", dir, sh->index);
-    snprintf(done, sizeof done, "%s/%05u.done", dir, sh->index);
-    if (!a->force && access(done, F_OK) == 0) {
-        fprintf(stderr, "docclean: shard %u/%u already complete (%s); --force to redo it\n",
-                sh->index, sh->count, done);
-        return DC_EXIT_OK;
-    }
-    unlink(done);
-    warn_unsplit_stages(pl);
-    dc_run_opts ro = a->run;
-    ro.out_path = out;
-    ro.out_format = DC_OUT_JSONL;
-    ro.rejects_path = rej;
-    ro.stats_path = stats;
-    ro.order_path = order;
-    ro.shard = *sh;
-    int rc = dc_run(pl, a->inputs, a->ninputs, &ro);
-    if ((rc == DC_EXIT_OK || rc == DC_EXIT_INPUT) && write_marker(done, sh, "shard") != 0) {
-        fprintf(stderr, "docclean: cannot write %s: %s\n", done, strerror(errno));
-        return DC_EXIT_RUNTIME;
-    }
-    return rc;
-}
-
-/* The completion marker and stats of one task of a cluster phase:
- * OUT/cluster/PHASE/NNNNN.{done,stats.json}. */
-static int cluster_paths(const char *out, const char *phase, unsigned task, char *done, char *stats, size_t len)
-{
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s/cluster", out);
-    mkdir(out, 0777);
-    mkdir(dir, 0777);
-    snprintf(dir, sizeof dir, "%s/cluster/%s", out, phase);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "docclean: cannot create %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
-    snprintf(done, len, "%s/%05u.done", dir, task);
-    if (stats) snprintf(stats, len, "%s/%05u.stats.json", dir, task);
-    return 0;
-}
-
-/* --cluster-phase lines|sign with --shard: the stream of this shard goes
- * through the stages only for what the corpus-wide stages write under OUT;
- * the documents themselves are not kept (the apply phase writes them). */
-static int run_cluster_map(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
-{
-    char done[PATH_MAX + 64], stats[PATH_MAX + 64];
-    if (cluster_paths(a->run.out_path, a->cluster_phase, sh->index, done, stats, sizeof done) != 0)
-        return DC_EXIT_RUNTIME;
-    if (!a->force && access(done, F_OK) == 0) {
-        fprintf(stderr, "docclean: %s shard %u/%u already complete (%s); --force to redo it\n",
-                a->cluster_phase, sh->index, sh->count, done);
-        return DC_EXIT_OK;
-    }
-    unlink(done);
-    dc_run_opts ro = a->run;
-    ro.out_path = "/dev/null";
-    ro.out_format = DC_OUT_JSONL;
-    ro.rejects_path = "/dev/null";
-    ro.stats_path = stats;
-    ro.shard = *sh;
-    int rc = dc_run(pl, a->inputs, a->ninputs, &ro);
-    if ((rc == DC_EXIT_OK || rc == DC_EXIT_INPUT) && write_marker(done, sh, a->cluster_phase) != 0) {
-        fprintf(stderr, "docclean: cannot write %s: %s\n", done, strerror(errno));
-        return DC_EXIT_RUNTIME;
-    }
-    return rc;
-}
-
-static int check_cluster_phase(const dc_shard_spec *sh, const char *out)
-{
-    if (!sh->count || !out || !strcmp(out, "-")) {
-        fprintf(stderr, "docclean: --cluster-phase needs --shard I/N (or a Slurm array) and -o DIR\n");
-        return -1;
-    }
-    return 0;
-}
-
-/* --cluster-phase P: P must be a map phase of this pipeline's plan; the
- * output phase writes OUT/shards/ like a plain --shard run. */
-static int run_cluster_phase(cli *a, dc_pipeline *pl, const dc_shard_spec *sh)
-{
-    dc_phase *v;
-    size_t n;
-    char err[1024];
-    if (dc_cluster_plan(pl, sh->count, &v, &n, err, sizeof err) != 0) {
-        fprintf(stderr, "docclean: config error: %s\n", err);
-        return DC_EXIT_CONFIG;
-    }
-    const dc_phase *ph = dc_cluster_find(v, n, a->cluster_phase);
-    int rc;
-    /* The first map phase keeps the documents as they reach the corpus-wide
-     * stage in OUT/spool/NNNNN.spool; the later ones read them from there. */
-    const dc_phase *first_map = NULL;
-    for (size_t i = 0; i < n && !first_map; i++)
-        if (!v[i].reduce) first_map = &v[i];
-    char spool[PATH_MAX + 64], sdir[PATH_MAX + 16];
-    snprintf(sdir, sizeof sdir, "%s/spool", a->run.out_path);
-    snprintf(spool, sizeof spool, "%s/%05u.spool", sdir, sh->index);
-    if (ph && !ph->reduce && ph->stage[0]) {
-        a->run.spool_path = spool;
-        a->run.spool_mode = ph == first_map ? DC_SPOOL_WRITE : DC_SPOOL_READ;
-        if (ph == first_map && mkdir(sdir, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "docclean: cannot create %s: %s\n", sdir, strerror(errno));
-            free(v);
-            return DC_EXIT_RUNTIME;
-        }
-    }
-    if (!ph || ph->reduce || !ph->stage[0]) {
-        fprintf(stderr, "docclean: '%s' is not a map phase of this pipeline; its phases:", a->cluster_phase);
-        for (size_t i = 0; i < n; i++) fprintf(stderr, " %s (%s)", v[i].name, v[i].reduce ? "reduce" : "map");
-        fprintf(stderr, "\n");
-        rc = DC_EXIT_USAGE;
-    } else {
-        rc = ph->output ? run_shard(a, pl, sh) : run_cluster_map(a, pl, sh);
-    }
-    free(v);
-    return rc;
-}
-
-static int print_plan(const char *conf, long nshards)
-{
-    cli a;
-    memset(&a, 0, sizeof a);
-    a.config = conf;
-    dc_config *cfg = NULL;
-    dc_pipeline *pl = NULL;
-    int rc = setup_config(&a, &cfg, &pl);
-    dc_phase *v = NULL;
-    size_t n = 0;
-    char err[1024];
-    if (rc == DC_EXIT_OK && dc_cluster_plan(pl, (unsigned)nshards, &v, &n, err, sizeof err) != 0) {
-        fprintf(stderr, "docclean: config error: %s\n", err);
-        rc = DC_EXIT_CONFIG;
-    }
-    for (size_t i = 0; i < n; i++)
-        printf("%s %s %u%s\n", v[i].name, v[i].reduce ? "reduce" : "map", v[i].tasks, v[i].output ? " output" : "");
-    free(v);
-    dc_pipeline_free(pl);
-    dc_options_free(a.run_sec);
-    dc_options_free(a.input_sec);
-    dc_config_free(cfg);
-    return rc;
-}
-
-/* Keep in cfg->stages only the stages whose plugin declares cluster phases
- * (the others move past cfg->nstages, still owned by cfg).  Plugins are only
- * opened here, not created. */
-static void only_phased_stages(dc_config *cfg)
-{
-    dc_plugin_dirs dirs;
-    dc_plugin_dirs_init(&dirs, cfg);
-    size_t keep = 0;
-    for (size_t i = 0; i < cfg->nstages; i++) {
-        const dc_kv *kv = dc_config_get(cfg, cfg->stages[i], "plugin");
-        dc_stage *s = calloc(1, sizeof *s);
-        char err[2048];
-        dc_stage_init_counters(s);
-        int phased = dc_plugin_load(s, kv ? kv->val : cfg->stages[i], &dirs, err, sizeof err) != 0 ||
-                     s->desc.phases; /* a load error is reported by the real build */
-        dc_stage_unload(s);
-        if (phased) {
-            char *t = cfg->stages[keep];
-            cfg->stages[keep++] = cfg->stages[i];
-            cfg->stages[i] = t;
-        }
-    }
-    if (keep) cfg->nstages = keep; /* none: the build says what is wrong, or nothing to do */
-    dc_plugin_dirs_free(&dirs);
-}
-
-/* `docclean cluster PHASE --task I/T --shards N [-c CONF] [--force] OUT`:
- * one reduce task of the corpus-wide stages. */
-static int cmd_cluster(int argc, char **argv)
-{
-    const char *phase = argc > 1 ? argv[1] : NULL, *task = NULL, *out = NULL, *conf = NULL;
-    long nshards = 0;
-    int force = 0, bad = !phase || phase[0] == '-';
-    if (phase && !strcmp(phase, "plan")) { /* docclean cluster plan [-c CONF] --shards N */
-        for (int i = 2; i < argc; i++) {
-            if (!strcmp(argv[i], "--shards") && i + 1 < argc) nshards = atol(argv[++i]);
-            else if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc) conf = argv[++i];
-            else nshards = -1, i = argc;
-        }
-        if (nshards < 1 || nshards > 1000000) {
-            fprintf(stderr, "usage: docclean cluster plan [-c CONF] --shards N\n");
-            return DC_EXIT_USAGE;
-        }
-        return print_plan(conf, nshards);
-    }
-    for (int i = 2; i < argc && !bad; i++) {
-        if (!strcmp(argv[i], "--task") && i + 1 < argc) task = argv[++i];
-        else if (!strcmp(argv[i], "--shards") && i + 1 < argc) nshards = atol(argv[++i]);
-        else if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc) conf = argv[++i];
-        else if (!strcmp(argv[i], "--force")) force = 1;
-        else if (!strcmp(argv[i], "-q")) dc_log_verbosity = DC_LOG_WARN;
-        else if (!out && argv[i][0] != '-') out = argv[i];
-        else bad = 1;
-    }
-    dc_shard_spec t = {0, 0, 0};
-    if (bad || !out || !task || dc_shard_parse(task, &t) != 0 || nshards < 1 || nshards > 1000000) {
-        fprintf(stderr, "usage: docclean cluster PHASE --task I/T --shards N [-c CONF] [--force] OUT\n"
-                        "       docclean cluster plan [-c CONF] --shards N   (the phases, one per line)\n"
-                        "  PHASE: a reduce phase of the plan, e.g. linecount, exact, bands, decide\n");
-        return DC_EXIT_USAGE;
-    }
-    char done[PATH_MAX + 64], stats[PATH_MAX + 64];
-    if (cluster_paths(out, phase, t.index, done, stats, sizeof done) != 0) return DC_EXIT_RUNTIME;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (!force && access(done, F_OK) == 0) {
-        fprintf(stderr, "docclean: %s task %u/%u already complete (%s); --force to redo it\n", phase, t.index,
-                t.count, done);
-        return DC_EXIT_OK;
-    }
-    unlink(done);
-    static dc_cluster_ctx ctx;
-    ctx = (dc_cluster_ctx){phase, out, t.index, (unsigned)nshards, t.index, t.count};
-    dc_cluster_set(&ctx);
-    cli a;
-    memset(&a, 0, sizeof a);
-    a.config = conf;
-    dc_config *cfg = NULL;
-    dc_pipeline *pl = NULL;
-    int rc = setup_config(&a, &cfg, NULL), ran = 0;
-    size_t all_stages = cfg ? cfg->nstages : 0;
-    if (rc == DC_EXIT_OK) {
-        only_phased_stages(cfg); /* a reduce task needs no t2s tables or regexes */
-        rc = build_pipeline(cfg, &pl);
-    }
-    for (size_t i = 0; rc == DC_EXIT_OK && i < pl->n; i++) {
-        dc_stage *s = pl->stages[i];
-        if (!s->desc.reduce) continue;
-        char err[4096] = "";
-        ran++;
-        if (s->desc.reduce(s->instance, err, sizeof err) != 0) {
-            fprintf(stderr, "docclean: stage '%s': %s task %u/%u failed: %s\n", s->name, phase, t.index, t.count, err);
-            rc = DC_EXIT_RUNTIME;
-        }
-    }
-    if (rc == DC_EXIT_OK && !ran) dc_log_core(DC_LOG_INFO, "no stage of %s has reduce tasks: nothing to do", a.config);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    char js[256];
-    int jl = snprintf(js, sizeof js, "{\"phase\": \"%s\", \"task\": %u, \"tasks\": %u, \"seconds\": %.3f}\n", phase,
-                      t.index, t.count, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-    if (rc == DC_EXIT_OK && dc_write_file_atomic(stats, js, (size_t)jl) != 0) rc = DC_EXIT_RUNTIME;
-    if (rc == DC_EXIT_OK && write_marker(done, &t, phase) != 0) {
-        fprintf(stderr, "docclean: cannot write %s: %s\n", done, strerror(errno));
-        rc = DC_EXIT_RUNTIME;
-    }
-    dc_pipeline_free(pl);
-    dc_options_free(a.run_sec);
-    dc_options_free(a.input_sec);
-    if (cfg) cfg->nstages = all_stages; /* the stages moved to the tail are freed too */
-    dc_config_free(cfg);
-    return rc;
-}
 
 static int cmd_merge(int argc, char **argv)
 {
@@ -819,8 +491,8 @@ static int cmd_run(int argc, char **argv)
     }
     dc_config *cfg = NULL;
     dc_pipeline *pl = NULL;
-    a.run.config_path = a.config; /* before setup_config() points it at the default */
-    int rc = setup_config(&a, &cfg, NULL);
+    a.run.config_path = a.config; /* before dc_cli_setup_config() points it at the default */
+    int rc = dc_cli_setup_config(&a, &cfg, NULL);
     char *rej = NULL;
     if (rc == DC_EXIT_OK) rc = resolve_options(&a);
     const char *state_dir = a.state_dir;
@@ -842,9 +514,9 @@ static int cmd_run(int argc, char **argv)
         }
         shard.chunk_bytes = (uint64_t)(cb > 0 ? cb : 0);
     }
-    static dc_cluster_ctx cctx;
+    dc_cluster_ctx cctx; /* this run's phase: outlives its pipeline (freed below) */
     if (rc == DC_EXIT_OK && a.cluster_phase) {
-        if (check_cluster_phase(&shard, a.run.out_path) != 0) {
+        if (dc_check_cluster_phase(&shard, a.run.out_path) != 0) {
             rc = DC_EXIT_USAGE;
         } else {
             cctx = (dc_cluster_ctx){a.cluster_phase, a.run.out_path, shard.index, shard.count, 0, 0};
@@ -859,17 +531,18 @@ static int cmd_run(int argc, char **argv)
         rc = DC_EXIT_USAGE;
     } else if (rc == DC_EXIT_OK && state_dir) {
         rc = run_unattended(&a, cfg, state_dir);
-    } else if (rc == DC_EXIT_OK && (rc = build_pipeline(cfg, &pl)) == DC_EXIT_OK) {
+    } else if (rc == DC_EXIT_OK && (rc = dc_cli_build_pipeline(cfg, &pl)) == DC_EXIT_OK) {
         if (a.cluster_phase) {
-            rc = run_cluster_phase(&a, pl, &shard);
+            rc = dc_run_cluster_phase(&a, pl, &shard);
         } else if (shard.count) {
-            rc = run_shard(&a, pl, &shard);
+            rc = dc_run_shard(&a, pl, &shard);
         } else {
             rc = dc_run(pl, a.inputs, a.ninputs, &a.run);
         }
     }
     free(rej);
     dc_pipeline_free(pl);
+    dc_cluster_set(NULL); /* cctx dies with this frame */
     dc_options_free(a.run_sec);
     dc_options_free(a.input_sec);
     dc_config_free(cfg);
@@ -896,7 +569,7 @@ static int cmd_explain(int argc, char **argv)
     }
     dc_config *cfg = NULL;
     dc_pipeline *pl = NULL;
-    int rc = setup_config(&a, &cfg, &pl);
+    int rc = dc_cli_setup_config(&a, &cfg, &pl);
     if (rc == DC_EXIT_OK) rc = resolve_options(&a);
     a.explain.colour = colour;
     if (rc == DC_EXIT_OK) rc = dc_explain(pl, a.inputs, a.ninputs, &a.run.in, &a.explain);
@@ -938,7 +611,7 @@ static int cmd_check_config(int argc, char **argv)
     if (parse_cli(&a, argc, argv) != 0) return DC_EXIT_USAGE;
     dc_config *cfg = NULL;
     dc_pipeline *pl = NULL;
-    int rc = setup_config(&a, &cfg, &pl);
+    int rc = dc_cli_setup_config(&a, &cfg, &pl);
     if (rc == DC_EXIT_OK) {
         printf("config %s: OK, %zu stages\n", a.config, pl->n);
         for (size_t i = 0; i < pl->n; i++) {
@@ -1040,7 +713,7 @@ static int dispatch(int argc, char **argv)
     if (!strcmp(cmd, "status")) return cmd_status(argc - 1, argv + 1);
     if (!strcmp(cmd, "merge")) return cmd_merge(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return dc_cmd_report(argc - 1, argv + 1);
-    if (!strcmp(cmd, "cluster")) return cmd_cluster(argc - 1, argv + 1);
+    if (!strcmp(cmd, "cluster")) return dc_cmd_cluster(argc - 1, argv + 1);
     if (!strcmp(cmd, "slurm")) return dc_cmd_slurm(argc - 1, argv + 1);
     fprintf(stderr, "docclean: unknown command '%s'\n", cmd);
     usage(stderr);

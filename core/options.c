@@ -13,7 +13,6 @@
 #include <strings.h>
 
 #include "core.h"
-#include "testkit.h"
 
 int dc_parse_bool(const char *s, int *out)
 {

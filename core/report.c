@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "slurm_util.h"
+#include "atomic.h"
 
 void dc_report_init(dc_run_report *r, const dc_pipeline *p)
 {

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "report.h"
-#include "slurm_util.h"
+#include "atomic.h"
 #include "svg.h"
 
 #define MAX_SITE_ROWS 200

@@ -39,11 +39,12 @@
 #include <xxhash.h>
 #include <zstd.h>
 
+#include "atomic.h"
 #include "commit.h"
 #include "progress.h"
 #include "report.h"
 #include "state.h"
-#include "testkit.h"
+#include "core.h"
 
 typedef struct item {
     uint64_t seq;
@@ -669,7 +670,7 @@ static int spool_commit(int fd, const char *path)
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int bad = fsync(fd) != 0;
     bad |= close(fd) != 0;
-    if (bad || rename(tmp, path) != 0) {
+    if (bad || dc_atomic_publish(tmp, path) != 0) {
         dc_log_core(DC_LOG_ERROR, "cannot write the spool %s: %s", path, strerror(errno));
         unlink(tmp);
         return -1;
@@ -1260,7 +1261,7 @@ static int commit_state(run_state *st, dc_pipeline *p)
     if (st->o->stats_path) {
         char *tmp = write_stats_temp(st, p, st->o->stats_path);
         if (!tmp) return -1;
-        int bad = rename(tmp, st->o->stats_path) != 0;
+        int bad = dc_atomic_publish(tmp, st->o->stats_path) != 0;
         if (bad) run_error(st, "%s: %s", st->o->stats_path, strerror(errno));
         free(tmp);
         if (bad) return -1;

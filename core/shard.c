@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "atomic.h"
 #include "buf.h"
 #include "core.h"
 #include "outpaths.h"
@@ -242,7 +243,7 @@ static int merge_out_close(merge_out *m, int ok)
     if (m->f != stdout && fclose(m->f) != 0) merge_out_fail(m, "close");
     m->f = NULL;
     if (!m->direct) {
-        if (ok && !m->failed && rename(m->tmp, m->path) != 0) {
+        if (ok && !m->failed && dc_atomic_publish(m->tmp, m->path) != 0) {
             fprintf(stderr, "docclean: merge: rename %s -> %s: %s\n", m->tmp, m->path, strerror(errno));
             m->failed = 1;
         }

@@ -33,6 +33,7 @@
 #include "buf.h"
 #include "core.h"
 #include "shard.h"
+#include "atomic.h"
 #include "slurm_util.h"
 
 /* What `submit` was given; saved in DIR/slurm/run.json for status/resume. */
@@ -67,8 +68,6 @@ typedef struct stage_def {
     unsigned ntasks;
 } stage_def;
 
-static int file_exists(const char *p) { return access(p, F_OK) == 0; }
-
 /* A task is done when its completion marker exists. */
 static int stage_done(const run_info *r, const stage_def *s, unsigned task)
 {
@@ -76,7 +75,7 @@ static int stage_done(const run_info *r, const stage_def *s, unsigned task)
     if (s->kind == K_OUTPUT) snprintf(p, sizeof p, "%s/shards/%05u.done", r->dir, task);
     else if (s->kind == K_MERGE) snprintf(p, sizeof p, "%s/final.done", r->dir);
     else snprintf(p, sizeof p, "%s/cluster/%s/%05u.done", r->dir, s->name, task);
-    return file_exists(p);
+    return dc_file_exists(p);
 }
 
 /* Shell lines that run task "$task" of stage s.  The shard comes from the
@@ -718,7 +717,7 @@ static int cmd_submit(int argc, char **argv)
     if (!r.docclean) {
         fprintf(stderr, "docclean: slurm: cannot find my own binary (/proc/self/exe)\n");
         rc = DC_EXIT_RUNTIME;
-    } else if (file_exists(jobs)) {
+    } else if (dc_file_exists(jobs)) {
         fprintf(stderr, "docclean: slurm: %s was already submitted (%s exists): use "
                         "`docclean slurm status|resume %s`, or another --out\n", r.dir, jobs, r.dir);
         rc = DC_EXIT_USAGE;
@@ -789,7 +788,7 @@ static int cmd_status(int argc, char **argv)
             if (v[t].st == T_FAILED) {
                 char *lp = log_path(&r, sd, v[t].job, t);
                 printf("  task %u failed (job %lu_%u, %s): log %s%s\n", t, v[t].job, t, failure_hint(&v[t]),
-                       lp, file_exists(lp) ? "" : " (none: it never started)");
+                       lp, dc_file_exists(lp) ? "" : " (none: it never started)");
                 free(lp);
             } else if (v[t].st == T_PENDING && never_satisfied(v[t].sq)) {
                 printf("  task %u pending (job %lu_%u): DependencyNeverSatisfied: an earlier stage failed; "
@@ -932,13 +931,6 @@ static int cmd_resume(int argc, char **argv)
 
 /* ---------------- the merge stage ---------------- */
 
-static int write_marker(const char *path, const char *text)
-{
-    int rc = dc_write_file_atomic(path, text, strlen(text));
-    if (rc != 0) fprintf(stderr, "docclean: slurm: cannot write %s: %s\n", path, strerror(errno));
-    return rc;
-}
-
 static void remove_spool(const char *dir)
 {
     char *sd = path_in(dir, "/spool");
@@ -973,8 +965,10 @@ static int cmd_finish(int argc, char **argv)
     unlink(done);
     int rc = dc_merge_shards(r.dir, final);
     if (rc == DC_EXIT_OK && dc_slurm_write_report(r.dir, r.tasks, report) != 0) rc = DC_EXIT_RUNTIME;
-    if (rc == DC_EXIT_OK && write_marker(done, "final.jsonl and report.json complete\n") != 0)
+    if (rc == DC_EXIT_OK && dc_write_marker(done, "final.jsonl and report.json complete\n") != 0) {
+        fprintf(stderr, "docclean: slurm: cannot write %s: %s\n", done, strerror(errno));
         rc = DC_EXIT_RUNTIME;
+    }
     if (rc == DC_EXIT_OK) {
         fprintf(stderr, "docclean: slurm: wrote %s and %s\n", final, report);
         remove_spool(r.dir); /* the map phases' spools are not needed any more */

@@ -22,6 +22,7 @@
 
 #include "report.h"
 #include "runstats.h"
+#include "atomic.h"
 #include "slurm_util.h"
 
 static void sum_into(json_t *acc, json_t *v);

@@ -1,5 +1,5 @@
 /*
- * slurm_util.c - process spawning, atomic files and shell quoting for the
+ * slurm_util.c - process spawning, small-file reads and shell quoting for the
  * Slurm launcher.  sbatch/squeue/scancel are always started with an argument
  * array through posix_spawnp, never through system() or a shell: paths and
  * --sbatch-arg values come from the user and must not be interpreted.
@@ -68,62 +68,6 @@ void dc_shell_quote(dc_buf *b, const char *s)
         else dc_buf_putc(b, *s);
     }
     dc_buf_putc(b, '\'');
-}
-
-static void fsync_parent(const char *path)
-{
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == dir) slash[1] = '\0';
-    else if (slash) *slash = '\0';
-    int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
-int dc_write_file_atomic(const char *path, const char *data, size_t len)
-{
-    char tmp[PATH_MAX + 32];
-    struct stat st;
-    /* A device or FIFO (/dev/stdout, /dev/null) is written in place: a
-     * rename would replace the device node with a regular file. */
-    int direct = !strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
-    snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-    int fd = !strcmp(path, "-") ? dup(1) : open(direct ? path : tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) return -1;
-    if (direct) {
-        size_t done = 0;
-        while (done < len) {
-            ssize_t n = write(fd, data + done, len - done);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
-            done += (size_t)n;
-        }
-        int e = errno, bad = done != len;
-        bad |= close(fd) != 0;
-        errno = e;
-        return bad ? -1 : 0;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t n = write(fd, data + off, len - off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        off += (size_t)n;
-    }
-    int bad = off != len || fsync(fd) != 0;
-    bad |= close(fd) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        errno = e;
-        return -1;
-    }
-    fsync_parent(path);
-    return 0;
 }
 
 char *dc_read_small_file(const char *path)

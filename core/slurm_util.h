@@ -1,6 +1,6 @@
 /*
  * slurm_util.h - helpers of the Slurm launcher (core/slurm.c): running the
- * Slurm commands without a shell, writing files atomically, quoting for the
+ * Slurm commands without a shell, reading small files, quoting for the
  * generated sbatch scripts, and the report aggregated from shard stats.
  */
 #ifndef DC_SLURM_UTIL_H
@@ -18,10 +18,6 @@ int dc_spawn(char *const argv[], dc_buf *out);
 
 /* Append s to b as one single-quoted POSIX shell word. */
 void dc_shell_quote(dc_buf *b, const char *s);
-
-/* Write data to path through path.tmp + fsync + rename + directory fsync,
- * so a reader sees the old file or the complete new one.  0 or -1 (errno). */
-int dc_write_file_atomic(const char *path, const char *data, size_t len);
 
 /* Read a whole (small) file; NULL when missing.  NUL-terminated. */
 char *dc_read_small_file(const char *path);

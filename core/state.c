@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "atomic.h"
 #include "buf.h"
 #include "core.h"
 
@@ -96,15 +97,6 @@ static int mkdir_parents(const char *path)
             *p = '/';
         }
     return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
-static void fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
 }
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen)
@@ -190,7 +182,7 @@ static int recover(dc_state *s, char *err, size_t errlen)
              * loudly (someone removed OUT/.staging or the output). */
             dc_log_core(DC_LOG_ERROR, "recovery: output %s of a committed run is missing (neither "
                         "staged at %s nor published)", final, staged);
-        if (access(staged, F_OK) == 0 && rename(staged, final) != 0) {
+        if (access(staged, F_OK) == 0 && dc_atomic_rename(staged, final) != 0) {
             snprintf(err, errlen, "recovery: rename %s -> %s: %s", staged, final, strerror(errno));
             sqlite3_finalize(st);
             return -1;
@@ -199,7 +191,7 @@ static int recover(dc_state *s, char *err, size_t errlen)
     }
     sqlite3_finalize(st);
     if (rolled) {
-        fsync_dir(s->out_dir);
+        dc_fsync_dir(s->out_dir);
         dc_log_core(DC_LOG_WARN, "recovered %d output file(s) of an interrupted run", rolled);
         if (exec_sql(s->db, "UPDATE outputs SET published = 1 WHERE published = 0", err, errlen))
             return -1;
@@ -697,7 +689,7 @@ int dc_state_commit(dc_state *s, const dc_input_list *files, const dc_read_finge
         char *staged = dc_state_staging_path(s, outputs[i]);
         char final[PATH_MAX + 256];
         snprintf(final, sizeof final, "%s/%s", s->out_dir, outputs[i]);
-        if (rename(staged, final) != 0) {
+        if (dc_atomic_rename(staged, final) != 0) {
             snprintf(err, errlen, "rename %s -> %s: %s (the run is committed: the next run "
                      "publishes its outputs)", staged, final, strerror(errno));
             free(staged);
@@ -706,7 +698,7 @@ int dc_state_commit(dc_state *s, const dc_input_list *files, const dc_read_finge
         }
         free(staged);
     }
-    fsync_dir(s->out_dir);
+    dc_fsync_dir(s->out_dir);
     return exec_sql(s->db, "UPDATE outputs SET published = 1 WHERE published = 0", err, errlen) ? 1 : 0;
 }
 

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "docclean/utf8.h"
+
 #define W 560
 #define H 230
 #define LEFT 56
@@ -15,19 +17,13 @@
 #define TOP 30
 #define BOTTOM 52
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid
+ * (overlongs, surrogates and code points past U+10FFFF included): the
+ * public decoder's rules, so the report escapes what plugins see. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-    unsigned c = s[0];
-    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (!len || len > n) return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80) return 0;
-    if (len == 2 && c < 0xC2) return 0;                          /* overlong */
-    if (len == 3 && c == 0xE0 && s[1] < 0xA0) return 0;          /* overlong */
-    if (len == 3 && c == 0xED && s[1] >= 0xA0) return 0;         /* surrogate */
-    if (len == 4 && (c > 0xF4 || (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))) return 0;
-    return len;
+    size_t len;
+    return dc_utf8_decode(s, n, 0, &len) == DC_UTF8_BAD ? 0 : len;
 }
 
 void dc_html_escape(dc_buf *out, const char *str, size_t n)

@@ -3,7 +3,8 @@
  * pipeline: unit tests and benchmarks drive a plugin descriptor directly,
  * with the real host table, real option validation and real text edits.
  *
- * Unit tests link build/libdccore.a, which contains all of this.
+ * Unit tests link build/libdccore.a, which contains all of this.  Only
+ * tests and benches include this header.
  */
 #ifndef DC_TESTKIT_H
 #define DC_TESTKIT_H
@@ -13,21 +14,16 @@
 
 #include "docclean/plugin.h"
 
-/* The host table the core hands to plugins. */
-const dc_host *dc_host_get(void);
-
-/* Documents. Text is copied. */
-dc_doc *dc_doc_new(const char *id, const char *text, size_t len);
-void dc_doc_free(dc_doc *doc);
-/* Reason set by the last DC_DROP/DC_ERROR (or NULL). */
-const char *dc_doc_reason(const dc_doc *doc);
+/* dc_host_get, dc_doc_new, dc_doc_free, dc_doc_reason and dc_options_free
+ * are the core's own (core.h): production code includes core.h, never
+ * this header. */
+#include "core.h"
 
 /* Validate "key=value" pairs (NULL-terminated array; may be NULL) against a
  * plugin's declared options.  Unknown keys and bad values fail with a message
  * in err.  `where` names the origin for error messages (e.g. "test"). */
 dc_options *dc_options_from_pairs(const dc_option_decl *decls, const char *const *kv,
                                   const char *where, char *err, size_t errlen);
-void dc_options_free(dc_options *o);
 
 /* A stage that is not part of a pipeline: logging goes to stderr, counters
  * are kept and readable. */

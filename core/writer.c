@@ -31,6 +31,7 @@
 
 #include <xxhash.h>
 
+#include "atomic.h"
 #include "buf.h"
 #include "io.h"
 #include "json_scan.h"
@@ -186,19 +187,6 @@ static void remove_stale_temps(const char *path)
     free(dir);
 }
 
-static int fsync_parent_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? dc_xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
-                      : dc_xstrdup(".");
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(dir);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 static int mkdir_p(char *path)
 {
     for (char *p = path + 1; *p; p++) {
@@ -304,8 +292,7 @@ dc_writer *dc_writer_open(const char *path, dc_out_format fmt, char *err, size_t
         return w;
     }
     w->comp = compress_of(path);
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    if (dc_is_special_file(path)) {
         /* /dev/null, a FIFO, a terminal: nothing to rename into place. */
         w->fd = open(path, O_WRONLY | O_CLOEXEC);
         if (w->fd < 0 || open_compressor(w, err, errlen) != 0) {
@@ -692,7 +679,7 @@ static int merge_tree(dc_writer *w, const char *from, const char *to)
             } else {
                 rc = merge_tree(w, a.data, b.data);
             }
-        } else if (rename(a.data, b.data) != 0) {
+        } else if (dc_atomic_rename(a.data, b.data) != 0) {
             fail(w, "rename %s -> %s: %s", a.data, b.data, strerror(errno));
             rc = -1;
         }
@@ -700,7 +687,7 @@ static int merge_tree(dc_writer *w, const char *from, const char *to)
         dc_buf_free(&b);
     }
     closedir(d);
-    if (rc == 0 && fsync_parent_dir(to) != 0) { /* best effort */ }
+    if (rc == 0 && dc_fsync_dir_of(to) != 0) { /* best effort */ }
     return rc;
 }
 
@@ -719,7 +706,7 @@ static int commit_textdir(dc_writer *w)
         if (merge_tree(w, w->tmp_path, w->final_path) != 0) return -1;
         rm_tree(w->tmp_path);
     }
-    fsync_parent_dir(w->final_path);
+    dc_fsync_dir_of(w->final_path);
     return 0;
 }
 
@@ -801,10 +788,9 @@ int dc_writer_commit(dc_writer *w, char *err, size_t errlen)
             else if (close(w->fd) != 0) fail(w, "%s: close: %s", w->tmp_path, strerror(errno));
             w->fd = -1;
         }
-        if (!w->failed && rename(w->tmp_path, w->final_path) != 0)
+        if (!w->failed && dc_atomic_publish(w->tmp_path, w->final_path) != 0)
             fail(w, "rename %s -> %s: %s", w->tmp_path, w->final_path, strerror(errno));
-        if (!w->failed) fsync_parent_dir(w->final_path);
-        else unlink(w->tmp_path);
+        if (w->failed) unlink(w->tmp_path);
     }
     if (w->failed) {
         snprintf(err, errlen, "%s", w->err);

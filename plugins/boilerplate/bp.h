@@ -102,7 +102,7 @@ int bp_set_load_profile(bp_set *set, const char *path, const bp_defaults *d,
 int bp_set_finish(bp_set *set, char *err, size_t errlen);
 void bp_set_free(bp_set *set);
 
-/* Helpers shared by loader and engine (bp_text.c). */
+/* Helpers shared by the profile loader and the stage (bp_compile.c). */
 size_t bp_utf8_chars(const char *s, size_t n);
 /* The same, but stops counting at `cap` (returns at most cap). */
 size_t bp_utf8_chars_upto(const char *s, size_t n, size_t cap);
