@@ -104,8 +104,9 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p out
 	$(BUILD)/docclean run -c conf/default.ini -o out/examples.jsonl \
-	    --rejects out/examples.rejects.jsonl --stats out/examples.stats.json examples/corpus
-	@echo "kept documents: out/examples.jsonl; rejects: out/examples.rejects.jsonl; report: out/examples.stats.json"
+	    --rejects out/examples.rejects.jsonl --stats out/examples.stats.json \
+	    --report out/examples.report.html examples/corpus
+	@echo "kept documents: out/examples.jsonl; rejects: out/examples.rejects.jsonl; stats: out/examples.stats.json; report: out/examples.report.html"
 
 check:
 	@bash scripts/setup-deps.sh --test
