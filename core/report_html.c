@@ -249,6 +249,23 @@ static void text_block(dc_buf *b, const char *tag, json_t *v)
     dc_buf_printf(b, "</%s></pre>", tag);
 }
 
+/* A rules or rejects table row starts with its stage and what fired. */
+static void row_start(dc_buf *b, const char *stage, const char *what)
+{
+    dc_buf_puts(b, "<tr><td>");
+    esc(b, stage);
+    dc_buf_puts(b, "</td><td>");
+    esc(b, what);
+    dc_buf_puts(b, "</td>");
+}
+
+/* The examples cell opens folded, saying how many it holds. */
+static void examples_open(dc_buf *b, json_t *ex)
+{
+    size_t n = json_array_size(ex);
+    dc_buf_printf(b, "<td><details><summary>%zu example%s</summary>\n", n, n == 1 ? "" : "s");
+}
+
 static void rule_table(dc_buf *b, json_t *root)
 {
     size_t n;
@@ -262,19 +279,14 @@ static void rule_table(dc_buf *b, json_t *root)
                        "chars added</th><th>examples</th></tr>\n");
     for (size_t i = 0; i < n && i < MAX_RULE_ROWS; i++) {
         json_t *r = v[i].val;
-        dc_buf_puts(b, "<tr><td>");
-        esc(b, str(r, "stage"));
-        dc_buf_puts(b, "</td><td>");
-        esc(b, str(r, "rule"));
-        dc_buf_puts(b, "</td>");
+        row_start(b, str(r, "stage"), str(r, "rule"));
         td_int(b, num(r, "docs"));
         td_int(b, num(r, "edits"));
         td_int(b, num(r, "lines_removed"));
         td_int(b, num(r, "chars_removed"));
         td_int(b, num(r, "chars_added"));
         json_t *ex = json_object_get(r, "examples");
-        dc_buf_printf(b, "<td><details><summary>%zu example%s</summary>\n", json_array_size(ex),
-                      json_array_size(ex) == 1 ? "" : "s");
+        examples_open(b, ex);
         for (size_t k = 0; k < json_array_size(ex); k++) {
             json_t *e = json_array_get(ex, k);
             dc_buf_puts(b, "<div class=\"ex\"><span class=\"id\">document ");
@@ -319,16 +331,11 @@ static void reject_section(dc_buf *b, json_t *root)
                        "<th>examples</th></tr>\n");
     for (size_t i = 0; i < n; i++) {
         json_t *r = v[i].val;
-        dc_buf_puts(b, "<tr><td>");
-        esc(b, str(r, "stage"));
-        dc_buf_puts(b, "</td><td>");
-        esc(b, str(r, "reason"));
-        dc_buf_puts(b, "</td>");
+        row_start(b, str(r, "stage"), str(r, "reason"));
         td_int(b, num(r, "docs"));
         td_int(b, num(r, "chars"));
         json_t *ex = json_object_get(r, "examples");
-        dc_buf_printf(b, "<td><details><summary>%zu example%s</summary>\n", json_array_size(ex),
-                      json_array_size(ex) == 1 ? "" : "s");
+        examples_open(b, ex);
         for (size_t k = 0; k < json_array_size(ex); k++) {
             json_t *e = json_array_get(ex, k);
             dc_buf_puts(b, "<div class=\"ex\"><span class=\"id\">document ");
